@@ -1,0 +1,7 @@
+/// The two kinds of purchase a committee runs.
+public enum CaseType: String, Sendable, Codable, CaseIterable {
+    /// Dossier d'appel d'offres: a formal tender.
+    case dao = "DAO"
+    /// Demande de cotation: a request for quotations.
+    case rfq = "RFQ"
+}

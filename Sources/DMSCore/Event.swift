@@ -1,0 +1,30 @@
+import Foundation
+
+/// One entry of a case's memory, as the API shows it.
+public struct Event: Sendable, Hashable, Codable {
+    public let seq: Int
+    public let type: String
+    public let actor: String
+    public let at: Timestamp
+    public let prevHash: String
+    public let hash: String
+    public let payload: JSONValue
+
+    enum CodingKeys: String, CodingKey {
+        case seq, type, actor, at, payload, hash
+        case prevHash = "prev_hash"
+    }
+}
+
+/// A case with everything recorded about it.
+public struct CaseDetail: Sendable, Hashable {
+    public let `case`: Case
+    public let decision: Decision?
+    public let events: [Event]
+
+    public init(case: Case, decision: Decision?, events: [Event]) {
+        self.case = `case`
+        self.decision = decision
+        self.events = events
+    }
+}

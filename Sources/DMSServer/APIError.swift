@@ -1,0 +1,99 @@
+import DMSCore
+import DMSStore
+import Hummingbird
+import PostgresNIO
+
+/// Errors that are about HTTP itself (the body, the media type), not the domain.
+enum APIError: Error, Sendable {
+    case malformedJSON(String)
+    case unsupportedMediaType(expected: String)
+    case bodyTooLarge(limit: Int)
+    case unknownCase
+}
+
+/// The one JSON shape every error takes: `{"error": {"code", "message", "field"?}}`.
+struct ErrorBody: Encodable, Sendable {
+    struct Detail: Encodable, Sendable {
+        let code: String
+        let message: String
+        let field: String?
+    }
+
+    let error: Detail
+}
+
+/// Maps any error to a status and a French message. Unknown errors become a 500 whose details
+/// stay in the log, never in the response.
+struct ErrorMapping {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+    var field: String? = nil
+
+    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    static func from(_ error: any Error) -> ErrorMapping? {
+        switch error {
+        case let error as ValidationError:
+            return .init(status: .unprocessableContent, code: "validation_failed", message: error.description, field: error.field)
+        case let error as CaseError:
+            switch error {
+            case .notFound:
+                return .init(status: .notFound, code: "not_found", message: "dossier introuvable")
+            case .alreadyDecided:
+                return .init(status: .conflict, code: "already_decided", message: "ce dossier a déjà été décidé par le comité ; la décision est définitive")
+            }
+        case let error as APIError:
+            switch error {
+            case .malformedJSON(let detail):
+                return .init(status: .badRequest, code: "malformed_json", message: "corps JSON illisible : \(detail)")
+            case .unsupportedMediaType(let expected):
+                return .init(status: .unsupportedMediaType, code: "unsupported_media_type", message: "type de contenu non pris en charge : attendu \(expected)")
+            case .bodyTooLarge(let limit):
+                return .init(status: .contentTooLarge, code: "payload_too_large", message: "corps de requête trop volumineux (au plus \(limit) octets)")
+            case .unknownCase:
+                return .init(status: .notFound, code: "not_found", message: "dossier introuvable")
+            }
+        case let error as DatabaseError:
+            if case .unavailable = error {
+                return .init(status: .serviceUnavailable, code: "database_unavailable", message: "base de données indisponible ; réessayez dans quelques secondes")
+            }
+            return nil
+        case let error as HTTPError:
+            return .init(status: error.status, code: Self.code(for: error.status), message: error.body ?? Self.message(for: error.status))
+        case let error as any HTTPResponseError:
+            return .init(status: error.status, code: Self.code(for: error.status), message: Self.message(for: error.status))
+        default:
+            return nil
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "bad_request"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 408: "request_timeout"
+        case 409: "conflict"
+        case 413: "payload_too_large"
+        case 415: "unsupported_media_type"
+        case 422: "validation_failed"
+        case 503: "service_unavailable"
+        default: status.code >= 500 ? "internal_error" : "http_\(status.code)"
+        }
+    }
+
+    static func message(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: "ressource introuvable"
+        case 405: "méthode non autorisée"
+        case 413: "corps de requête trop volumineux"
+        default: status.reasonPhrase
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import DMSCore
+import DMSStore
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// Builds the whole service: the PostgreSQL pool (a service of the application, so it stops after
+/// the HTTP server on shutdown), migrations before the first request, and the router.
+public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some ApplicationProtocol {
+    let client = try PostgresClient.make(config.database, pool: config.pool, logger: logger)
+    let database = Database(client: client, requestTimeout: config.pool.requestTimeout)
+    let router = buildRouter(database: database, config: config)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms"),
+        logger: logger
+    )
+    app.addServices(client)
+    if config.migrateOnStart {
+        app.beforeServerStarts {
+            let applied = try await Migrator.bundled().migrate(database, logger: logger)
+            logger.info("database ready", metadata: ["database": "\(config.database.redacted)", "migrations_applied": "\(applied.count)"])
+        }
+    }
+    return app
+}
+
+/// The routes, behind one error middleware and one access log.
+public func buildRouter(database: Database, config: AppConfig) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    let cases = CaseRepository(database: database)
+    let json = JSONRequest(maxBytes: config.maxJSONBodyBytes)
+    HealthRoutes(probe: HealthProbe(database: database)).register(on: router)
+    CaseRoutes(cases: cases, json: json).register(on: router)
+    DecisionRoutes(cases: cases, json: json).register(on: router)
+    return router
+}

@@ -1,0 +1,143 @@
+import DMSCore
+import Foundation
+import Hummingbird
+
+/// `POST /api/cases` body. Every field optional at the JSON level so that the domain, not the
+/// decoder, says which one is missing.
+struct CreateCaseRequest: Decodable, Sendable {
+    let caseType: String?
+    let title: String?
+    let lot: String?
+
+    enum CodingKeys: String, CodingKey {
+        case caseType = "case_type"
+        case title, lot
+    }
+}
+
+/// `POST /api/decide/{case_id}` body (and the legacy `POST /api/decide` with `case_id`).
+struct DecideRequest: Decodable, Sendable {
+    let caseID: String?
+    let chosenSupplier: String?
+    let decisionReason: String?
+    let nextAction: String?
+
+    enum CodingKeys: String, CodingKey {
+        case caseID = "case_id"
+        case chosenSupplier = "chosen_supplier"
+        case decisionReason = "decision_reason"
+        case nextAction = "next_action"
+    }
+}
+
+struct CaseDTO: ResponseEncodable, Sendable {
+    let id: UUID
+    let caseType: String
+    let title: String
+    let lot: String?
+    let status: String
+    let createdAt: String
+    let updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, lot, status
+        case caseType = "case_type"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    init(_ record: Case) {
+        self.id = record.id
+        self.caseType = record.caseType.rawValue
+        self.title = record.title
+        self.lot = record.lot
+        self.status = record.status.rawValue
+        self.createdAt = record.createdAt.iso8601
+        self.updatedAt = record.updatedAt.iso8601
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id.uuidString.lowercased(), forKey: .id)
+        try container.encode(self.caseType, forKey: .caseType)
+        try container.encode(self.title, forKey: .title)
+        try container.encode(self.lot, forKey: .lot)  // explicit null: clients see the field
+        try container.encode(self.status, forKey: .status)
+        try container.encode(self.createdAt, forKey: .createdAt)
+        try container.encode(self.updatedAt, forKey: .updatedAt)
+    }
+}
+
+struct CasePageDTO: ResponseEncodable, Sendable {
+    let items: [CaseDTO]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.items, forKey: .items)
+        try container.encode(self.nextCursor, forKey: .nextCursor)
+    }
+}
+
+struct DecisionDTO: Encodable, Sendable {
+    let chosenSupplier: String
+    let decisionReason: String
+    let nextAction: String?
+    let decidedBy: String
+    let decidedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case chosenSupplier = "chosen_supplier"
+        case decisionReason = "decision_reason"
+        case nextAction = "next_action"
+        case decidedBy = "decided_by"
+        case decidedAt = "decided_at"
+    }
+
+    init(_ decision: Decision) {
+        self.chosenSupplier = decision.chosenSupplier
+        self.decisionReason = decision.decisionReason
+        self.nextAction = decision.nextAction
+        self.decidedBy = decision.decidedBy
+        self.decidedAt = decision.decidedAt.iso8601
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.chosenSupplier, forKey: .chosenSupplier)
+        try container.encode(self.decisionReason, forKey: .decisionReason)
+        try container.encode(self.nextAction, forKey: .nextAction)
+        try container.encode(self.decidedBy, forKey: .decidedBy)
+        try container.encode(self.decidedAt, forKey: .decidedAt)
+    }
+}
+
+/// A case with its decision, documents and memory: `GET /api/cases/{id}` and the decide answer.
+struct CaseDetailDTO: ResponseEncodable, Sendable {
+    let record: CaseDTO
+    let decision: DecisionDTO?
+    let events: [Event]
+
+    enum CodingKeys: String, CodingKey {
+        case decision, events, documents
+    }
+
+    init(_ detail: CaseDetail) {
+        self.record = CaseDTO(detail.case)
+        self.decision = detail.decision.map(DecisionDTO.init)
+        self.events = detail.events
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.record.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.decision, forKey: .decision)
+        try container.encode(self.events, forKey: .events)
+        try container.encode([String](), forKey: .documents)
+    }
+}

@@ -1,0 +1,24 @@
+import Hummingbird
+import Logging
+
+/// One structured line per request: method, path, status, duration in ms, and the request id that
+/// Hummingbird already puts in `context.logger`'s metadata.
+struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var status = 500
+        defer {
+            let elapsed = ContinuousClock.now - start
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            context.logger.info("request", metadata: [
+                "method": "\(request.method)",
+                "path": "\(request.uri.path)",
+                "status": "\(status)",
+                "duration_ms": "\((milliseconds * 100).rounded() / 100)",
+            ])
+        }
+        let response = try await next(request, context)
+        status = response.status.code
+        return response
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// First in the chain: every error leaves as JSON with the right status. What the client sees is
+/// the mapping's French message; what the operator needs (the error itself) goes to the log.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let mapping: ErrorMapping
+            if let known = ErrorMapping.from(error) {
+                mapping = known
+                if known.status.code >= 500 {
+                    context.logger.warning("request failed", metadata: ["error": "\(error)"])
+                }
+            } else {
+                context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+                mapping = ErrorMapping(status: .internalServerError, code: "internal_error",
+                                       message: "erreur interne ; elle a été journalisée (requête \(context.id))")
+            }
+            return Self.response(mapping)
+        }
+    }
+
+    static func response(_ mapping: ErrorMapping) -> Response {
+        let body = ErrorBody(error: .init(code: mapping.code, message: mapping.message, field: mapping.field))
+        let data = (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"erreur"}}"#.utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if mapping.status == .serviceUnavailable {
+            headers[.retryAfter] = "5"
+        }
+        return Response(status: mapping.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,53 @@
+import DMSCore
+import DMSStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Couche A cases: create, list (keyset pages, newest first), read one with its memory.
+struct CaseRoutes {
+    let cases: CaseRepository
+    let json: JSONRequest
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/api/cases") { request, context -> EditedResponse<CaseDTO> in
+            let body = try await json.decode(CreateCaseRequest.self, from: request)
+            let draft = try NewCase(caseType: body.caseType, title: body.title, lot: body.lot)
+            let created = try await cases.create(draft, actor: try request.actor(), logger: context.logger)
+            return EditedResponse(status: .created, headers: [.location: "/api/cases/\(created.id.uuidString.lowercased())"],
+                                  response: CaseDTO(created))
+        }
+
+        router.get("/api/cases") { request, context -> CasePageDTO in
+            let query = request.uri.queryParameters
+            let listQuery = try CaseListQuery(
+                limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init),
+                status: query["status"].map(String.init), caseType: query["case_type"].map(String.init),
+                text: query["q"].map(String.init))
+            let page = try await cases.list(listQuery, logger: context.logger)
+            return CasePageDTO(items: page.items.map(CaseDTO.init), nextCursor: page.nextCursor)
+        }
+
+        router.get("/api/cases/{id}") { _, context -> CaseDetailDTO in
+            let id = try context.caseID("id")
+            return CaseDetailDTO(try await cases.detail(id: id, logger: context.logger))
+        }
+    }
+}
+
+extension RequestContext {
+    /// A case id from the path; anything that is not a UUID cannot name a case: 404.
+    func caseID(_ name: String) throws -> UUID {
+        guard let raw = self.parameters.get(name), let id = UUID(uuidString: raw) else { throw APIError.unknownCase }
+        return id
+    }
+}
+
+extension Request {
+    static let actorHeader = HTTPField.Name("X-DMS-Actor")!
+
+    /// Who is acting, recorded on every event this request writes.
+    func actor() throws -> ActorName {
+        try ActorName(self.headers[Self.actorHeader])
+    }
+}

@@ -1,0 +1,157 @@
+import DMSCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Cases and their decisions in PostgreSQL. Every write is one statement (CTEs) so it is atomic,
+/// needs one round trip, and writes its memory event in the same transaction.
+public struct CaseRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func create(_ new: NewCase, actor: ActorName, logger: Logger) async throws -> Case {
+        try await self.database.run { client in
+            let rows = try await client.query("""
+                WITH new_case AS (
+                    INSERT INTO cases (case_type, title, lot, created_by)
+                    VALUES (\(new.caseType.rawValue), \(new.title), \(new.lot), \(actor.value))
+                    RETURNING id, case_type, title, lot, status, created_at, updated_at
+                ), event AS (
+                    INSERT INTO events (case_id, type, actor, payload)
+                    SELECT id, 'case_created', \(actor.value),
+                           jsonb_build_object('case_type', case_type, 'title', title, 'lot', lot)
+                    FROM new_case
+                )
+                SELECT id, case_type, title, lot, status, iso_utc(created_at), iso_utc(updated_at) FROM new_case
+                """, logger: logger)
+            guard let created = try await rows.decodeCases().first else {
+                throw DatabaseError.unexpected("INSERT … RETURNING returned no row")
+            }
+            return created
+        }
+    }
+
+    public func list(_ query: CaseListQuery, logger: Logger) async throws -> Page<Case> {
+        try await self.database.run { client in
+            // Unnamed statements are planned with their parameters, so the NULL branches fold away
+            // and each filter uses its (filter, created_at, id) index.
+            let pattern = query.text.map { "%" + Self.escapeLike($0) + "%" }
+            let rows = try await client.query("""
+                SELECT id, case_type, title, lot, status, iso_utc(created_at), iso_utc(updated_at)
+                FROM cases
+                WHERE (\(query.status?.rawValue)::text IS NULL OR status = \(query.status?.rawValue))
+                  AND (\(query.caseType?.rawValue)::text IS NULL OR case_type = \(query.caseType?.rawValue))
+                  AND (\(query.after?.createdAt.iso8601)::timestamptz IS NULL
+                       OR (created_at, id) < (\(query.after?.createdAt.iso8601)::timestamptz, \(query.after?.id)::uuid))
+                  AND (\(pattern)::text IS NULL OR title ILIKE \(pattern) OR lot ILIKE \(pattern))
+                ORDER BY created_at DESC, id DESC
+                LIMIT \(query.limit + 1)
+                """, logger: logger)
+            var items = try await rows.decodeCases()
+            var next: String?
+            if items.count > query.limit {
+                items.removeLast()
+                next = items.last.map { CaseCursor(createdAt: $0.createdAt, id: $0.id).token }
+            }
+            return Page(items: items, nextCursor: next)
+        }
+    }
+
+    public func detail(id: UUID, logger: Logger) async throws -> CaseDetail {
+        try await self.database.run { client in
+            let rows = try await client.query("""
+                SELECT c.id, c.case_type, c.title, c.lot, c.status, iso_utc(c.created_at), iso_utc(c.updated_at),
+                       d.chosen_supplier, d.decision_reason, d.next_action, d.decided_by, iso_utc(d.decided_at),
+                       (SELECT coalesce(json_agg(json_build_object(
+                                   'seq', e.seq, 'type', e.type, 'actor', e.actor, 'at', iso_utc(e.created_at),
+                                   'prev_hash', e.prev_hash, 'hash', e.hash, 'payload', e.payload) ORDER BY e.seq), '[]')::text
+                        FROM events e WHERE e.case_id = c.id)
+                FROM cases c LEFT JOIN decisions d ON d.case_id = c.id
+                WHERE c.id = \(id)
+                """, logger: logger)
+            for try await row in rows {
+                let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, events) =
+                    try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, String).self)
+                let record = try Case(row: (caseID, caseType, title, lot, status, created, updated))
+                var decision: Decision?
+                if let supplier, let reason, let by, let at {
+                    decision = Decision(chosenSupplier: supplier, decisionReason: reason, nextAction: next, decidedBy: by, decidedAt: Timestamp(iso8601: at))
+                }
+                let history = try JSONDecoder().decode([Event].self, from: Data(events.utf8))
+                return CaseDetail(case: record, decision: decision, events: history)
+            }
+            throw CaseError.notFound(id)
+        }
+    }
+
+    /// Records the committee's decision: locks the case, refuses a second decision, inserts the
+    /// decision, marks the case decided and appends `decision_recorded`, all in one statement.
+    public func decide(caseID: UUID, _ decision: NewDecision, actor: ActorName, logger: Logger) async throws -> CaseDetail {
+        let outcome: DecideOutcome = try await self.database.run { client in
+            let rows = try await client.query("""
+                WITH target AS (
+                    SELECT id, status FROM cases WHERE id = \(caseID) FOR UPDATE
+                ), decision AS (
+                    INSERT INTO decisions (case_id, chosen_supplier, decision_reason, next_action, decided_by)
+                    SELECT id, \(decision.chosenSupplier), \(decision.decisionReason), \(decision.nextAction), \(actor.value)
+                    FROM target WHERE status <> 'decided'
+                    RETURNING case_id, chosen_supplier, decision_reason, next_action
+                ), updated AS (
+                    UPDATE cases SET status = 'decided', updated_at = now()
+                    FROM decision WHERE cases.id = decision.case_id
+                    RETURNING cases.id
+                ), event AS (
+                    INSERT INTO events (case_id, type, actor, payload)
+                    SELECT d.case_id, 'decision_recorded', \(actor.value),
+                           jsonb_build_object('chosen_supplier', d.chosen_supplier, 'decision_reason', d.decision_reason,
+                                              'next_action', d.next_action, 'previous_status', t.status)
+                    FROM decision d CROSS JOIN target t
+                )
+                SELECT EXISTS (SELECT 1 FROM updated) FROM target
+                """, logger: logger)
+            for try await decided in rows.decode(Bool.self) {
+                return decided ? .decided : .alreadyDecided
+            }
+            return .notFound
+        }
+        switch outcome {
+        case .notFound: throw CaseError.notFound(caseID)
+        case .alreadyDecided: throw CaseError.alreadyDecided(caseID)
+        case .decided: return try await self.detail(id: caseID, logger: logger)
+        }
+    }
+
+    private enum DecideOutcome: Sendable { case notFound, alreadyDecided, decided }
+
+    /// `%`, `_` and `\` match themselves in a user's search words.
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}
+
+extension Case {
+    typealias Row = (UUID, String, String, String?, String, String, String)
+
+    init(row: Row) throws {
+        guard let type = CaseType(rawValue: row.1), let status = CaseStatus(rawValue: row.4) else {
+            throw DatabaseError.unexpected("unknown case_type/status in case \(row.0)")
+        }
+        self.init(id: row.0, caseType: type, title: row.2, lot: row.3, status: status,
+                  createdAt: Timestamp(iso8601: row.5), updatedAt: Timestamp(iso8601: row.6))
+    }
+}
+
+extension PostgresRowSequence {
+    func decodeCases() async throws -> [Case] {
+        var cases: [Case] = []
+        for try await row in self.decode(Case.Row.self) {
+            cases.append(try Case(row: row))
+        }
+        return cases
+    }
+}

@@ -1,0 +1,99 @@
+import Logging
+import PostgresNIO
+import _ConnectionPoolModule
+
+/// The live database: a pooled client plus the rules every query follows — a deadline, and one
+/// vocabulary for "the database is not there" so callers can answer 503 instead of hanging.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let requestTimeout: Duration
+
+    public init(client: PostgresClient, requestTimeout: Duration) {
+        self.client = client
+        self.requestTimeout = requestTimeout
+    }
+
+    /// Runs `operation` within the request deadline (or `timeout`); connection-level failures
+    /// become `DatabaseError.unavailable`.
+    public func run<T: Sendable>(timeout: Duration? = nil, _ operation: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        do {
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                let client = self.client
+                let timeout = timeout ?? self.requestTimeout
+                group.addTask { try await operation(client) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw DatabaseError.unavailable("no answer within \(timeout)")
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch {
+            throw DatabaseError.classify(error)
+        }
+    }
+
+    /// Runs `body` in one transaction (BEGIN … COMMIT, ROLLBACK on error) within the deadline.
+    public func transaction<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await self.run { client in
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+}
+
+/// Failures that are about the database rather than the request.
+public enum DatabaseError: Error, Sendable, CustomStringConvertible {
+    /// Unreachable, refusing connections, restarting, or too slow: the request may be retried.
+    case unavailable(String)
+    /// The database answered something the code does not expect: a bug or a schema drift.
+    case unexpected(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let reason): "database unavailable: \(reason)"
+        case .unexpected(let what): "unexpected database answer: \(what)"
+        }
+    }
+
+    /// Unwraps transaction errors and maps connection-level failures to `.unavailable`;
+    /// anything else (a constraint, a domain error thrown inside a transaction) passes through.
+    static func classify(_ error: any Error) -> any Error {
+        switch error {
+        case let error as PostgresTransactionError:
+            if let inner = error.closureError { return classify(inner) }
+            if let inner = error.beginError ?? error.commitError { return classify(inner) }
+            return error
+        case is DatabaseError, is CancellationError:
+            return error
+        case is ConnectionPoolError:
+            return DatabaseError.unavailable("connection pool: \(error)")
+        case let error as PSQLError:
+            return classify(error)
+        default:
+            return error
+        }
+    }
+
+    private static func classify(_ error: PSQLError) -> any Error {
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+             .sslUnsupported, .failedToAddSSLHandler:
+            return DatabaseError.unavailable("\(error.code)")
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // 08: connection exception; 57P: operator intervention (shutdown, cannot connect now);
+            // 53300: too many connections.
+            if state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" {
+                return DatabaseError.unavailable("server said \(state)")
+            }
+            return error
+        default:
+            return error
+        }
+    }
+}
+
+extension PSQLError {
+    /// The SQLSTATE of a server error, if this is one.
+    public var sqlState: String? { self.code == .server ? self.serverInfo?[.sqlState] : nil }
+}

@@ -1,0 +1,52 @@
+import DMSCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reads the memory's chains back for verification, streaming rows so any size fits in memory.
+public struct EventLog: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The outcome of walking every chain.
+    public struct Report: Sendable, Hashable {
+        public let events: Int
+        public let chains: Int
+        public let firstBreak: ChainBreak?
+        public let breakCaseID: UUID?
+    }
+
+    /// Walks every case's chain in order and stops at the first broken link.
+    public func verify(caseID: UUID? = nil, logger: Logger) async throws -> Report {
+        try await self.database.run(timeout: .seconds(3600)) { client in
+            let rows = try await client.query("""
+                SELECT id, case_id, seq, prev_hash, hash,
+                       event_canonical(case_id, seq, type, actor, created_at, payload)
+                FROM events
+                WHERE \(caseID)::uuid IS NULL OR case_id = \(caseID)
+                ORDER BY case_id, seq
+                """, logger: logger)
+            var verifier = ChainVerifier()
+            var current: UUID?
+            var events = 0
+            var chains = 0
+            for try await (id, caseID, seq, prev, hash, canonical) in rows.decode((Int64, UUID, Int, String, String, String).self) {
+                if caseID != current {
+                    current = caseID
+                    chains += 1
+                    verifier = ChainVerifier()
+                }
+                do throws(ChainBreak) {
+                    try verifier.append(ChainedEvent(id: id, seq: seq, prevHash: prev, hash: hash, canonical: canonical))
+                } catch {
+                    return Report(events: events, chains: chains, firstBreak: error, breakCaseID: caseID)
+                }
+                events += 1
+            }
+            return Report(events: events, chains: chains, firstBreak: nil, breakCaseID: nil)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import DMSServer
+
+@main
+struct DMSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dms",
+        abstract: "DMS — Decision Memory System: procurement cases, their documents and the committee's decisions, on PostgreSQL.",
+        version: DMSVersion.current,
+        subcommands: [Serve.self, Migrate.self, Memory.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import DMSStore
+import Foundation
+
+struct Memory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Inspect the memory (the append-only, hash-chained event log).",
+        subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute every event's hash and report the first broken link. Exit 0 when intact, 1 otherwise.")
+
+        @OptionGroup var db: DatabaseOptions
+
+        @Option(name: .customLong("case"), help: "Verify only this case's chain.")
+        var caseID: String?
+
+        func run() async throws {
+            let logger = try Logs.make()
+            let only: UUID? = try caseID.map { raw in
+                guard let id = UUID(uuidString: raw) else { throw ValidationError("--case must be a case id (UUID)") }
+                return id
+            }
+            let report = try await withDatabase(try db.database(), pool: try db.pool(), logger: logger) { database in
+                try await EventLog(database: database).verify(caseID: only, logger: logger)
+            }
+            if let broken = report.firstBreak {
+                print("BROKEN case \(report.breakCaseID.map { $0.uuidString.lowercased() } ?? "?"): \(broken)")
+                throw ExitCode(1)
+            }
+            print("OK \(report.events) events in \(report.chains) chains")
+        }
+    }
+}

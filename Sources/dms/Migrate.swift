@@ -1,0 +1,33 @@
+import ArgumentParser
+import DMSStore
+import PostgresNIO
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit (safe to run concurrently).")
+
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let logger = try Logs.make()
+        let config = try db.database()
+        let applied = try await withDatabase(config, pool: try db.pool(), logger: logger) { database in
+            try await Migrator.bundled().migrate(database, logger: logger)
+        }
+        print(applied.isEmpty ? "up to date" : "applied \(applied.joined(separator: ", "))")
+    }
+}
+
+/// Runs `body` with a live pool for one-shot commands, then shuts the pool down.
+func withDatabase<T: Sendable>(_ config: DatabaseConfig, pool: PoolSettings, logger: Logger,
+                               _ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+    let client = try PostgresClient.make(config, pool: pool, logger: logger)
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            await client.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        let result = try await body(Database(client: client, requestTimeout: pool.requestTimeout))
+        return result
+    }
+}

@@ -1,0 +1,109 @@
+# Shared by scripts/run, scripts/test and scripts/gate: install what is missing, manage a
+# project-local PostgreSQL cluster. Sourced, not executed.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+    command -v apt-get >/dev/null || die "apt-get not found: install $* by hand"
+    if [ -z "$APT_UPDATED" ]; then
+        say "apt-get update"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+        APT_UPDATED=1
+    fi
+    say "installing $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# The newest PostgreSQL server binaries on this machine, installing them when there are none.
+pg_bindir() {
+    local dir
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [ -z "$dir" ] || [ ! -x "$dir/initdb" ]; then
+        apt_install postgresql postgresql-contrib
+        dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    fi
+    [ -x "$dir/initdb" ] || die "PostgreSQL server binaries not found after install"
+    echo "$dir"
+}
+
+ensure_tools() {
+    command -v swift >/dev/null || die "swift not found: install the Swift 6 toolchain (https://www.swift.org/install/linux/) and put it on PATH"
+    command -v psql >/dev/null || apt_install postgresql-client
+    command -v python3 >/dev/null || apt_install python3
+    PG_BIN=$(pg_bindir)
+}
+
+# PostgreSQL refuses to run as root: as root, clusters belong to the `postgres` user (created by
+# the Debian package); otherwise to the current user.
+pg_user() {
+    if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi
+}
+
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A data directory the cluster owner can reach: under the project when it can traverse the path,
+# otherwise (e.g. a clone under /root, mode 700) under /var/tmp, keyed by the project path.
+cluster_dir() {
+    local wanted="$1"
+    mkdir -p "$wanted"
+    if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -w "$wanted" 2>/dev/null; then
+        chown postgres "$wanted" 2>/dev/null || true
+        if ! runuser -u postgres -- test -w "$wanted" 2>/dev/null; then
+            local key
+            key=$(printf '%s' "$wanted" | sha256sum | cut -c1-12)
+            wanted="/var/tmp/dms-pg-$key"
+            mkdir -p "$wanted"
+            chown postgres "$wanted"
+        fi
+    fi
+    chmod 700 "$wanted" 2>/dev/null || true
+    echo "$wanted"
+}
+
+# start_cluster DATADIR PORT [extra postgres -c settings…]: initdb when empty, start when stopped.
+start_cluster() {
+    local data="$1" port="$2"
+    shift 2
+    if [ ! -f "$data/PG_VERSION" ]; then
+        say "initialising PostgreSQL cluster in $data"
+        as_pg "$PG_BIN/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+            || as_pg "$PG_BIN/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+    fi
+    if as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        say "PostgreSQL already running ($data)"
+        return 0
+    fi
+    local opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$data"
+    for setting in "$@"; do opts="$opts -c $setting"; done
+    say "starting PostgreSQL on 127.0.0.1:$port"
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 -o "$opts" start >/dev/null \
+        || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL did not start (log: $data/server.log)"; }
+}
+
+stop_cluster() {
+    local data="$1"
+    [ -f "$data/PG_VERSION" ] || return 0
+    as_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# A TCP port nobody listens on, from a range unlikely to clash with services.
+free_port() {
+    python3 - <<'PY'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+PY
+}
