@@ -144,3 +144,10 @@ extension PostgresConnection {
         throw TestSetupError("no row for \(query.sql)")
     }
 }
+
+extension TestDatabase {
+    /// The integer a one-value query returns, on a short-lived connection to `config`'s database.
+    public static func integer(_ config: DatabaseConfig, _ query: PostgresQuery) async throws -> Int {
+        try await self.withConnection(config) { connection in try await connection.integer(query) }
+    }
+}

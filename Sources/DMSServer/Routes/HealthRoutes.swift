@@ -15,7 +15,7 @@ struct HealthRoutes {
             } catch DatabaseError.unavailable(let reason) {
                 context.logger.warning("health: database unavailable", metadata: ["reason": "\(reason)"])
                 let body = HealthDTO(status: "degraded", database: "unavailable", version: DMSVersion.current, postgres: nil)
-                return try EditedResponse(status: .serviceUnavailable, response: body).response(from: Request.empty, context: context)
+                return try EditedResponse(status: .serviceUnavailable, headers: [.retryAfter: "5"], response: body).response(from: Request.empty, context: context)
             }
         }
     }
