@@ -56,19 +56,22 @@ as_pg() {
 # otherwise (e.g. a clone under /root, mode 700) under /var/tmp, keyed by the project path.
 cluster_dir() {
     local wanted="$1"
-    mkdir -p "$wanted"
-    if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -w "$wanted" 2>/dev/null; then
-        chown postgres "$wanted" 2>/dev/null || true
-        if ! runuser -u postgres -- test -w "$wanted" 2>/dev/null; then
-            local key
-            key=$(printf '%s' "$wanted" | sha256sum | cut -c1-12)
-            wanted="/var/tmp/dms-pg-$key"
-            mkdir -p "$wanted"
-            chown postgres "$wanted"
-        fi
+    if [ "$(id -u)" -eq 0 ] && ! world_traversable "$(dirname "$wanted")"; then
+        wanted="/var/tmp/dms-pg-$(printf '%s' "$wanted" | sha256sum | cut -c1-12)"
     fi
-    chmod 700 "$wanted" 2>/dev/null || true
+    mkdir -p "$wanted"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$wanted"; fi
+    chmod 700 "$wanted"
     echo "$wanted"
+}
+
+# True when every directory from / to $1 can be traversed by other users.
+world_traversable() {
+    local dir="$1"
+    while [ "$dir" != "/" ]; do
+        case "$(stat -c %A "$dir")" in *x|*t) ;; *) return 1;; esac
+        dir=$(dirname "$dir")
+    done
 }
 
 # start_cluster DATADIR PORT [extra postgres -c settings…]: initdb when empty, start when stopped.
