@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Reads uploaded OOXML archives with our own limits (entry count, sizes, budgets).
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure domain: no I/O, no NIO, no SQL.
@@ -46,12 +48,22 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
+        // Documents: what a file is (from its bytes), reading DOCX/PDF text, writing CBA/PV.
+        .target(
+            name: "DMSDocuments",
+            dependencies: [
+                "DMSCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: routes, DTOs, error mapping.
         .target(
             name: "DMSServer",
             dependencies: [
                 "DMSCore",
                 "DMSStore",
+                "DMSDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,9 +89,11 @@ let package = Package(
             dependencies: [
                 "DMSServer",
                 "DMSStore",
+                "DMSCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Tests/DMSTestSupport",
             swiftSettings: swiftSettings
@@ -87,6 +101,11 @@ let package = Package(
         .testTarget(
             name: "DMSCoreTests",
             dependencies: ["DMSCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DMSDocumentsTests",
+            dependencies: ["DMSDocuments", "DMSCore", "DMSTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

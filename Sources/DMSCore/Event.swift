@@ -20,11 +20,13 @@ public struct Event: Sendable, Hashable, Codable {
 public struct CaseDetail: Sendable, Hashable {
     public let `case`: Case
     public let decision: Decision?
+    public let documents: [Document]
     public let events: [Event]
 
-    public init(case: Case, decision: Decision?, events: [Event]) {
+    public init(case: Case, decision: Decision?, documents: [Document], events: [Event]) {
         self.case = `case`
         self.decision = decision
+        self.documents = documents
         self.events = events
     }
 }

@@ -6,6 +6,7 @@ import PostgresNIO
 /// Errors that are about HTTP itself (the body, the media type), not the domain.
 enum APIError: Error, Sendable {
     case malformedJSON(String)
+    case malformedMultipart(String)
     case unsupportedMediaType(expected: String)
     case bodyTooLarge(limit: Int)
     case unknownCase
@@ -56,9 +57,13 @@ struct ErrorMapping {
                 return .init(status: .unsupportedMediaType, code: "unsupported_media_type", message: "type de contenu non pris en charge : attendu \(expected)")
             case .bodyTooLarge(let limit):
                 return .init(status: .contentTooLarge, code: "payload_too_large", message: "corps de requête trop volumineux (au plus \(limit) octets)")
+            case .malformedMultipart(let detail):
+                return .init(status: .badRequest, code: "malformed_multipart", message: detail)
             case .unknownCase:
                 return .init(status: .notFound, code: "not_found", message: "dossier introuvable")
             }
+        case let error as DocumentError:
+            return Self.map(error)
         case let error as DatabaseError:
             if case .unavailable = error {
                 return .init(status: .serviceUnavailable, code: "database_unavailable", message: "base de données indisponible ; réessayez dans quelques secondes")
@@ -70,6 +75,31 @@ struct ErrorMapping {
             return .init(status: error.status, code: Self.code(for: error.status), message: Self.message(for: error.status))
         default:
             return nil
+        }
+    }
+
+    static func map(_ error: DocumentError) -> ErrorMapping {
+        let accepted = "PDF, Word (.docx) ou Excel (.xlsx)"
+        switch error {
+        case .empty:
+            return .init(status: .unprocessableContent, code: "empty_file", message: "fichier vide", field: "file")
+        case .tooLarge(let limit):
+            return .init(status: .contentTooLarge, code: "payload_too_large", message: "fichier trop volumineux : au plus \(limit >> 20) Mo")
+        case .unsupported(let what):
+            return .init(status: .unsupportedMediaType, code: "unsupported_media_type", message: "format non pris en charge (\(what)) : formats acceptés \(accepted)")
+        case .legacyOffice:
+            return .init(status: .unsupportedMediaType, code: "unsupported_media_type",
+                         message: "format Word/Excel 97-2003 (.doc/.xls) non pris en charge : enregistrez-le en .docx ou .xlsx ; formats acceptés \(accepted)")
+        case .encrypted:
+            return .init(status: .unprocessableContent, code: "encrypted_document", message: "document protégé par mot de passe : déposez une version non chiffrée", field: "file")
+        case .corrupt(let why):
+            return .init(status: .unprocessableContent, code: "corrupt_document", message: "document illisible : \(why)", field: "file")
+        case .archiveTooLarge(let why):
+            return .init(status: .unprocessableContent, code: "archive_limits", message: "document refusé sans être décompressé : \(why)", field: "file")
+        case .notFound:
+            return .init(status: .notFound, code: "not_found", message: "document introuvable")
+        case .concurrentUpload:
+            return .init(status: .conflict, code: "concurrent_upload", message: "le même fichier est en cours de dépôt dans ce dossier : réessayez")
         }
     }
 

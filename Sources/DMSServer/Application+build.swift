@@ -1,4 +1,5 @@
 import DMSCore
+import DMSDocuments
 import DMSStore
 import Hummingbird
 import Logging
@@ -35,5 +36,7 @@ public func buildRouter(database: Database, config: AppConfig) -> Router<AppRequ
     HealthRoutes(probe: HealthProbe(database: database)).register(on: router)
     CaseRoutes(cases: cases, json: json).register(on: router)
     DecisionRoutes(cases: cases, json: json).register(on: router)
+    DocumentRoutes(documents: DocumentRepository(database: database),
+                   upload: MultipartUpload(maxBytes: config.maxUploadBytes), sniffer: MediaSniffer()).register(on: router)
     return router
 }

@@ -68,20 +68,27 @@ public struct CaseRepository: Sendable {
                        (SELECT coalesce(json_agg(json_build_object(
                                    'seq', e.seq, 'type', e.type, 'actor', e.actor, 'at', iso_utc(e.created_at),
                                    'prev_hash', e.prev_hash, 'hash', e.hash, 'payload', e.payload) ORDER BY e.seq), '[]')::text
-                        FROM events e WHERE e.case_id = c.id)
+                        FROM events e WHERE e.case_id = c.id),
+                       (SELECT coalesce(json_agg(json_build_object(
+                                   'id', d.id, 'case_id', d.case_id, 'kind', d.kind, 'filename', d.filename,
+                                   'media_type', d.media_type, 'size', d.size, 'sha256', d.sha256,
+                                   'uploaded_by', d.uploaded_by, 'uploaded_at', iso_utc(d.uploaded_at))
+                                   ORDER BY d.uploaded_at, d.id), '[]')::text
+                        FROM documents d WHERE d.case_id = c.id)
                 FROM cases c LEFT JOIN decisions d ON d.case_id = c.id
                 WHERE c.id = \(id)
                 """, logger: logger)
             for try await row in rows {
-                let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, events) =
-                    try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, String).self)
+                let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, events, documents) =
+                    try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, String, String).self)
                 let record = try Case(row: (caseID, caseType, title, lot, status, created, updated))
                 var decision: Decision?
                 if let supplier, let reason, let by, let at {
                     decision = Decision(chosenSupplier: supplier, decisionReason: reason, nextAction: next, decidedBy: by, decidedAt: Timestamp(iso8601: at))
                 }
                 let history = try JSONDecoder().decode([Event].self, from: Data(events.utf8))
-                return CaseDetail(case: record, decision: decision, events: history)
+                let files = try JSONDecoder().decode([Document].self, from: Data(documents.utf8))
+                return CaseDetail(case: record, decision: decision, documents: files, events: history)
             }
             throw CaseError.notFound(id)
         }

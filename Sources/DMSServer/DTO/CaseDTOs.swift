@@ -121,6 +121,7 @@ struct DecisionDTO: Encodable, Sendable {
 struct CaseDetailDTO: ResponseEncodable, Sendable {
     let record: CaseDTO
     let decision: DecisionDTO?
+    let documents: [Document]
     let events: [Event]
 
     enum CodingKeys: String, CodingKey {
@@ -130,6 +131,7 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
     init(_ detail: CaseDetail) {
         self.record = CaseDTO(detail.case)
         self.decision = detail.decision.map(DecisionDTO.init)
+        self.documents = detail.documents
         self.events = detail.events
     }
 
@@ -138,6 +140,6 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.decision, forKey: .decision)
         try container.encode(self.events, forKey: .events)
-        try container.encode([String](), forKey: .documents)
+        try container.encode(self.documents, forKey: .documents)
     }
 }

@@ -1,0 +1,131 @@
+import DMSCore
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A file ready to be stored: already sniffed, hashed and named.
+public struct NewDocument: Sendable {
+    public let kind: DocumentKind
+    public let filename: String
+    public let mediaType: MediaType
+    public let sha256: String
+    public let content: ByteBuffer
+
+    public init(kind: DocumentKind, filename: String, mediaType: MediaType, sha256: String, content: ByteBuffer) {
+        self.kind = kind
+        self.filename = filename
+        self.mediaType = mediaType
+        self.sha256 = sha256
+        self.content = content
+    }
+}
+
+/// A stored document and whether this request created it (false: the same bytes were already there).
+public struct StoredDocument: Sendable {
+    public let document: Document
+    public let created: Bool
+}
+
+/// Document metadata and bytes in PostgreSQL.
+public struct DocumentRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Stores every file in one transaction, each with its `document_uploaded` event. The case row
+    /// is share-locked so a concurrent decide waits; a decided case refuses new documents.
+    public func store(_ files: [NewDocument], caseID: UUID, actor: ActorName, logger: Logger) async throws -> [StoredDocument] {
+        try await self.database.transaction(logger: logger) { connection in
+            var stored: [StoredDocument] = []
+            for file in files {
+                stored.append(try await Self.store(file, caseID: caseID, actor: actor, on: connection, logger: logger))
+            }
+            return stored
+        }
+    }
+
+    private static func store(_ file: NewDocument, caseID: UUID, actor: ActorName, on connection: PostgresConnection, logger: Logger) async throws -> StoredDocument {
+        let rows = try await connection.query("""
+            WITH target AS (
+                SELECT id, status FROM cases WHERE id = \(caseID) FOR SHARE
+            ), inserted AS (
+                INSERT INTO documents (case_id, kind, filename, media_type, size, sha256, uploaded_by)
+                SELECT id, \(file.kind.rawValue), \(file.filename), \(file.mediaType.rawValue), \(file.content.readableBytes),
+                       \(file.sha256), \(actor.value)
+                FROM target WHERE status <> 'decided'
+                ON CONFLICT (case_id, sha256) DO NOTHING
+                RETURNING *
+            ), content AS (
+                INSERT INTO document_contents (document_id, sha256, content)
+                SELECT id, sha256, \(file.content) FROM inserted
+            ), event AS (
+                INSERT INTO events (case_id, type, actor, payload)
+                SELECT case_id, 'document_uploaded', \(actor.value),
+                       jsonb_build_object('document_id', id, 'kind', kind, 'filename', filename,
+                                          'media_type', media_type, 'size', size, 'sha256', sha256)
+                FROM inserted
+            ), found AS (
+                SELECT * FROM inserted
+                UNION ALL
+                SELECT d.* FROM documents d JOIN target t ON d.case_id = t.id
+                WHERE d.sha256 = \(file.sha256) AND NOT EXISTS (SELECT 1 FROM inserted)
+            )
+            SELECT t.status, EXISTS (SELECT 1 FROM inserted),
+                   f.id, f.case_id, f.kind, f.filename, f.media_type, f.size, f.sha256, f.uploaded_by, iso_utc(f.uploaded_at)
+            FROM target t LEFT JOIN found f ON true
+            """, logger: logger)
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            let status = try columns[0].decode(String.self, context: .default)
+            let created = try columns[1].decode(Bool.self, context: .default)
+            guard try columns[2].decode(UUID?.self, context: .default) != nil else {
+                if status == CaseStatus.decided.rawValue { throw CaseError.alreadyDecided(caseID) }
+                // The same bytes are being stored by a concurrent request that has not committed.
+                throw DocumentError.concurrentUpload
+            }
+            let document = try Document(row: row, offset: 2)
+            return StoredDocument(document: document, created: created)
+        }
+        throw CaseError.notFound(caseID)
+    }
+
+    /// A document's description and bytes, for download.
+    public func content(id: UUID, logger: Logger) async throws -> (Document, ByteBuffer) {
+        try await self.database.run { client in
+            let rows = try await client.query("""
+                SELECT d.id, d.case_id, d.kind, d.filename, d.media_type, d.size, d.sha256, d.uploaded_by, iso_utc(d.uploaded_at), c.content
+                FROM documents d JOIN document_contents c ON c.document_id = d.id
+                WHERE d.id = \(id)
+                """, logger: logger)
+            for try await row in rows {
+                let document = try Document(row: row, offset: 0)
+                let columns = row.makeRandomAccess()
+                return (document, try columns[9].decode(ByteBuffer.self, context: .default))
+            }
+            throw DocumentError.notFound(id)
+        }
+    }
+}
+
+extension Document {
+    /// Decodes the nine document columns starting at `offset`.
+    init(row: PostgresRow, offset: Int) throws {
+        let columns = row.makeRandomAccess()
+        guard let id = try columns[offset].decode(UUID?.self, context: .default) else { throw DatabaseError.unexpected("no document") }
+        let kind = try columns[offset + 2].decode(String.self, context: .default)
+        let media = try columns[offset + 4].decode(String.self, context: .default)
+        guard let parsedKind = DocumentKind(rawValue: kind), let parsedMedia = MediaType(rawValue: media) else {
+            throw DatabaseError.unexpected("unknown kind/media type in document \(id)")
+        }
+        self.init(
+            id: id, caseID: try columns[offset + 1].decode(UUID.self, context: .default), kind: parsedKind,
+            filename: try columns[offset + 3].decode(String.self, context: .default), mediaType: parsedMedia,
+            size: try columns[offset + 5].decode(Int.self, context: .default),
+            sha256: try columns[offset + 6].decode(String.self, context: .default),
+            uploadedBy: try columns[offset + 7].decode(String.self, context: .default),
+            uploadedAt: Timestamp(iso8601: try columns[offset + 8].decode(String.self, context: .default)))
+    }
+}

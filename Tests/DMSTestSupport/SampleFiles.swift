@@ -1,0 +1,98 @@
+import Foundation
+import ZIPFoundation
+
+/// Real, small office files made on the fly, so tests never depend on binary fixtures.
+public enum SampleFiles {
+    /// A one-page text PDF.
+    public static func pdf(_ text: String = "Offre financiere: Montant total 12 500 000 FCFA") -> Data {
+        let stream = "BT /F1 12 Tf 72 720 Td (\(text)) Tj ET"
+        var objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            "<< /Length \(stream.utf8.count) >>\nstream\n\(stream)\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        var body = "%PDF-1.4\n"
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(body.utf8.count)
+            body += "\(index + 1) 0 obj\n\(object)\nendobj\n"
+        }
+        let xref = body.utf8.count
+        body += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { body += String(format: "%010d 00000 n \n", offset) }
+        body += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        objects.removeAll()
+        return Data(body.utf8)
+    }
+
+    /// A minimal Word document whose paragraphs are `paragraphs`.
+    public static func docx(_ paragraphs: [String] = ["Soumissionnaire : Ets Diallo & Fils"]) throws -> Data {
+        let runs = paragraphs.map { "<w:p><w:r><w:t xml:space=\"preserve\">\(xmlEscape($0))</w:t></w:r></w:p>" }.joined()
+        return try zip([
+            ("[Content_Types].xml", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>
+                """),
+            ("_rels/.rels", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>
+                """),
+            ("word/document.xml", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>\(runs)</w:body></w:document>
+                """),
+        ])
+    }
+
+    /// A minimal Excel workbook (one empty sheet).
+    public static func xlsx() throws -> Data {
+        try zip([
+            ("[Content_Types].xml", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>
+                """),
+            ("xl/workbook.xml", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="Prix" sheetId="1" r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></sheets></workbook>
+                """),
+            ("xl/worksheets/sheet1.xml", #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#),
+        ])
+    }
+
+    /// A ZIP whose one entry inflates to `megabytes` MB of zeros: a (small) ZIP bomb.
+    public static func zipBomb(megabytes: Int = 50) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        let total = Int64(megabytes) << 20
+        let chunk = Data(count: 1 << 20)
+        try archive.addEntry(with: "word/document.xml", type: .file, uncompressedSize: total, compressionMethod: .deflate,
+                             provider: { position, size in chunk.prefix(min(size, Int(total - position))) })
+        try archive.addEntry(with: "[Content_Types].xml", type: .file, uncompressedSize: Int64(10), compressionMethod: .none,
+                             provider: { _, _ in Data("wordproces".utf8) })
+        return archive.data ?? Data()
+    }
+
+    /// A ZIP archive with the given text entries.
+    public static func zip(_ entries: [(String, String)]) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for (path, text) in entries {
+            let bytes = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate,
+                                 provider: { position, size in bytes.subdata(in: Int(position)..<Int(position) + size) })
+        }
+        return archive.data ?? Data()
+    }
+
+    /// An OLE compound file header, as Word 97-2003 writes; with `encrypted`, the marker of a
+    /// password-protected OOXML file.
+    public static func ole(encrypted: Bool = false) -> Data {
+        var data = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + Data(count: 504)
+        if encrypted { data += Data("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) }
+        return data + Data(count: 512)
+    }
+
+    static func xmlEscape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
