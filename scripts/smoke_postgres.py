@@ -504,7 +504,7 @@ def git_commit():
         head = git("rev-parse", "HEAD")
         if head.returncode != 0:
             return "unknown (no commit)"
-        dirty = git("status", "--porcelain").stdout.strip()
+        dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
         return head.stdout.strip() + (" (dirty)" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown (git unavailable)"
