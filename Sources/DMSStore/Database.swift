@@ -16,17 +16,11 @@ public struct Database: Sendable {
     /// Runs `operation` within the request deadline (or `timeout`); connection-level failures
     /// become `DatabaseError.unavailable`.
     public func run<T: Sendable>(timeout: Duration? = nil, _ operation: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = self.client
+        let timeout = timeout ?? self.requestTimeout
         do {
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                let client = self.client
-                let timeout = timeout ?? self.requestTimeout
-                group.addTask { try await operation(client) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw DatabaseError.unavailable("no answer within \(timeout)")
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
+            return try await withDeadline(timeout, onTimeout: { DatabaseError.unavailable("no answer within \(timeout)") }) {
+                try await operation(client)
             }
         } catch {
             throw DatabaseError.classify(error)

@@ -88,7 +88,7 @@ actor Registry {
         let template = if let explicit { explicit } else { try await self.templateName(admin) }
         self.counter += 1
         let name = "dms_test_\(ProcessInfo.processInfo.processIdentifier)_\(self.counter)"
-        try await TestDatabase.withConnection(admin) { connection in
+        _ = try await TestDatabase.withConnection(admin) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template)"), logger: TestDatabase.logger)
         }
         var config = admin
