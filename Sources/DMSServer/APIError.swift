@@ -64,6 +64,16 @@ struct ErrorMapping {
             }
         case let error as DocumentError:
             return Self.map(error)
+        case let error as AnalysisError:
+            switch error {
+            case .unknownSupplier:
+                return .init(status: .notFound, code: "not_found", message: "fournisseur inconnu dans l'analyse de ce dossier")
+            case .fieldAlreadyExtracted(let field):
+                return .init(status: .conflict, code: "field_extracted",
+                             message: "\(field.rawValue) a été lu dans le document avec une étiquette explicite : seule une valeur en REVUE MANUELLE ou déduite se corrige", field: "field")
+            case .noAnalysis:
+                return .init(status: .conflict, code: "not_analyzed", message: "ce dossier n'a pas encore été analysé")
+            }
         case let error as DatabaseError:
             if case .unavailable = error {
                 return .init(status: .serviceUnavailable, code: "database_unavailable", message: "base de données indisponible ; réessayez dans quelques secondes")

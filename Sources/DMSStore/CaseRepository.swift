@@ -97,14 +97,21 @@ public struct CaseRepository: Sendable {
     /// Records the committee's decision: locks the case, refuses a second decision, inserts the
     /// decision, marks the case decided and appends `decision_recorded`, all in one statement.
     public func decide(caseID: UUID, _ decision: NewDecision, actor: ActorName, logger: Logger) async throws -> CaseDetail {
+        let supplierKey = SupplierName.key(decision.chosenSupplier)
         let outcome: DecideOutcome = try await self.database.run { client in
             let rows = try await client.query("""
                 WITH target AS (
                     SELECT id, status FROM cases WHERE id = \(caseID) FOR UPDATE
+                ), supplier AS (
+                    -- When the analysis found offers, the chosen supplier must be one of them.
+                    SELECT NOT EXISTS (SELECT 1 FROM offers o WHERE o.case_id = \(caseID))
+                        OR EXISTS (SELECT 1 FROM offers o WHERE o.case_id = \(caseID) AND o.supplier_key = \(supplierKey))
+                        OR EXISTS (SELECT 1 FROM offer_corrections oc WHERE oc.case_id = \(caseID) AND oc.field = 'supplier'
+                                   AND lower(oc.value #>> '{}') = lower(\(decision.chosenSupplier))) AS known
                 ), decision AS (
                     INSERT INTO decisions (case_id, chosen_supplier, decision_reason, next_action, decided_by)
                     SELECT id, \(decision.chosenSupplier), \(decision.decisionReason), \(decision.nextAction), \(actor.value)
-                    FROM target WHERE status <> 'decided'
+                    FROM target, supplier WHERE status <> 'decided' AND supplier.known
                     RETURNING case_id, chosen_supplier, decision_reason, next_action
                 ), updated AS (
                     UPDATE cases SET status = 'decided', updated_at = now()
@@ -117,21 +124,25 @@ public struct CaseRepository: Sendable {
                                               'next_action', d.next_action, 'previous_status', t.status)
                     FROM decision d CROSS JOIN target t
                 )
-                SELECT EXISTS (SELECT 1 FROM updated) FROM target
+                SELECT EXISTS (SELECT 1 FROM updated), target.status, supplier.known FROM target, supplier
                 """, logger: logger)
-            for try await decided in rows.decode(Bool.self) {
-                return decided ? .decided : .alreadyDecided
+            for try await (decided, status, known) in rows.decode((Bool, String, Bool).self) {
+                if decided { return .decided }
+                if status == CaseStatus.decided.rawValue { return .alreadyDecided }
+                return known ? .alreadyDecided : .unknownSupplier
             }
             return .notFound
         }
         switch outcome {
         case .notFound: throw CaseError.notFound(caseID)
         case .alreadyDecided: throw CaseError.alreadyDecided(caseID)
+        case .unknownSupplier:
+            throw ValidationError(field: "chosen_supplier", message: "ne correspond à aucun fournisseur de l'analyse de ce dossier")
         case .decided: return try await self.detail(id: caseID, logger: logger)
         }
     }
 
-    private enum DecideOutcome: Sendable { case notFound, alreadyDecided, decided }
+    private enum DecideOutcome: Sendable { case notFound, alreadyDecided, unknownSupplier, decided }
 
     /// `%`, `_` and `\` match themselves in a user's search words.
     static func escapeLike(_ text: String) -> String {

@@ -5,14 +5,25 @@ import ZIPFoundation
 public enum SampleFiles {
     /// A one-page text PDF.
     public static func pdf(_ text: String = "Offre financiere: Montant total 12 500 000 FCFA") -> Data {
-        let stream = "BT /F1 12 Tf 72 720 Td (\(text)) Tj ET"
-        var objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            "<< /Length \(stream.utf8.count) >>\nstream\n\(stream)\nendstream",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        ]
+        self.pdf(pages: [[text]])
+    }
+
+    /// A text PDF with these lines on each page (ASCII: the standard Helvetica encoding).
+    public static func pdf(pages: [[String]]) -> Data {
+        var objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
+        var kids: [String] = []
+        for lines in pages {
+            let escaped = lines.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(").replacingOccurrences(of: ")", with: "\\)") }
+            let stream = "BT /F1 11 Tf 14 TL 60 760 Td " + escaped.map { "(\($0)) Tj T*" }.joined(separator: " ") + " ET"
+            let pageNumber = objects.count + 1
+            kids.append("\(pageNumber) 0 R")
+            objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents \(pageNumber + 1) 0 R /Resources << /Font << /F1 FONT 0 R >> >> >>")
+            objects.append("<< /Length \(stream.utf8.count) >>\nstream\n\(stream)\nendstream")
+        }
+        let font = objects.count + 1
+        objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+        objects[1] = "<< /Type /Pages /Kids [\(kids.joined(separator: " "))] /Count \(pages.count) >>"
+        objects = objects.map { $0.replacingOccurrences(of: "FONT", with: "\(font)") }
         var body = "%PDF-1.4\n"
         var offsets: [Int] = []
         for (index, object) in objects.enumerated() {
@@ -23,13 +34,26 @@ public enum SampleFiles {
         body += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
         for offset in offsets { body += String(format: "%010d 00000 n \n", offset) }
         body += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-        objects.removeAll()
         return Data(body.utf8)
     }
 
-    /// A minimal Word document whose paragraphs are `paragraphs`.
+    /// A minimal Word document whose paragraphs are `paragraphs`; a paragraph containing ` | `
+    /// becomes a table row (consecutive rows form one table).
     public static func docx(_ paragraphs: [String] = ["Soumissionnaire : Ets Diallo & Fils"]) throws -> Data {
-        let runs = paragraphs.map { "<w:p><w:r><w:t xml:space=\"preserve\">\(xmlEscape($0))</w:t></w:r></w:p>" }.joined()
+        func paragraph(_ text: String) -> String { "<w:p><w:r><w:t xml:space=\"preserve\">\(xmlEscape(text))</w:t></w:r></w:p>" }
+        var runs = ""
+        var inTable = false
+        for text in paragraphs {
+            let cells = text.components(separatedBy: " | ")
+            if cells.count > 1 {
+                if !inTable { runs += "<w:tbl><w:tblPr/>"; inTable = true }
+                runs += "<w:tr>" + cells.map { "<w:tc><w:tcPr/>\(paragraph($0))</w:tc>" }.joined() + "</w:tr>"
+            } else {
+                if inTable { runs += "</w:tbl>"; inTable = false }
+                runs += paragraph(text)
+            }
+        }
+        if inTable { runs += "</w:tbl>" }
         return try zip([
             ("[Content_Types].xml", """
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -39,6 +39,7 @@ ensure_tools() {
     command -v swift >/dev/null || die "swift not found: install the Swift 6 toolchain (https://www.swift.org/install/linux/) and put it on PATH"
     command -v psql >/dev/null || apt_install postgresql-client
     command -v python3 >/dev/null || apt_install python3
+    [ -x /usr/bin/pdftotext ] || apt_install poppler-utils
     PG_BIN=$(pg_bindir)
 }
 

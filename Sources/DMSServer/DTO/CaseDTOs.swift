@@ -123,12 +123,14 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
     let decision: DecisionDTO?
     let documents: [Document]
     let events: [Event]
+    let analysis: AnalysisDTO?
 
     enum CodingKeys: String, CodingKey {
-        case decision, events, documents
+        case decision, events, documents, analysis
     }
 
-    init(_ detail: CaseDetail) {
+    init(_ detail: CaseDetail, analysis: CaseAnalysis?) {
+        self.analysis = analysis.map(AnalysisDTO.init)
         self.record = CaseDTO(detail.case)
         self.decision = detail.decision.map(DecisionDTO.init)
         self.documents = detail.documents
@@ -141,5 +143,6 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
         try container.encode(self.decision, forKey: .decision)
         try container.encode(self.events, forKey: .events)
         try container.encode(self.documents, forKey: .documents)
+        try container.encode(self.analysis, forKey: .analysis)
     }
 }

@@ -7,6 +7,7 @@ import Hummingbird
 /// Couche A cases: create, list (keyset pages, newest first), read one with its memory.
 struct CaseRoutes {
     let cases: CaseRepository
+    let details: CaseDetailReader
     let json: JSONRequest
 
     func register(on router: Router<AppRequestContext>) {
@@ -30,7 +31,7 @@ struct CaseRoutes {
 
         router.get("/api/cases/{id}") { _, context -> CaseDetailDTO in
             let id = try context.caseID("id")
-            return CaseDetailDTO(try await cases.detail(id: id, logger: context.logger))
+            return try await details.read(id, logger: context.logger)
         }
     }
 }

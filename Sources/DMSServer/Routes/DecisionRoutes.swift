@@ -6,7 +6,7 @@ import Hummingbird
 /// The committee's decision. `POST /api/decide/{case_id}`; older clients send `case_id` in the
 /// body of `POST /api/decide`.
 struct DecisionRoutes {
-    let cases: CaseRepository
+    let details: CaseDetailReader
     let json: JSONRequest
 
     func register(on router: Router<AppRequestContext>) {
@@ -26,7 +26,6 @@ struct DecisionRoutes {
 
     private func decide(_ id: UUID, _ body: DecideRequest, request: Request, context: AppRequestContext) async throws -> CaseDetailDTO {
         let decision = try NewDecision(chosenSupplier: body.chosenSupplier, decisionReason: body.decisionReason, nextAction: body.nextAction)
-        let detail = try await cases.decide(caseID: id, decision, actor: try request.actor(), logger: context.logger)
-        return CaseDetailDTO(detail)
+        return try await details.decide(id, decision, actor: try request.actor(), logger: context.logger)
     }
 }

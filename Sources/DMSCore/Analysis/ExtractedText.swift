@@ -1,0 +1,138 @@
+import Foundation
+
+/// Where in a document a piece of text sits: a PDF page or a DOCX/XLSX paragraph (row).
+public enum TextLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+    case page(Int)
+    case paragraph(Int)
+
+    public var description: String {
+        switch self {
+        case .page(let number): "page \(number)"
+        case .paragraph(let number): "§\(number)"
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        if text.hasPrefix("page "), let number = Int(text.dropFirst(5)) {
+            self = .page(number)
+        } else if text.hasPrefix("§"), let number = Int(text.dropFirst()) {
+            self = .paragraph(number)
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad location \(text)"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.description)
+    }
+}
+
+/// One line of text and where it came from.
+public struct TextLine: Sendable, Hashable {
+    public let text: String
+    public let location: TextLocation
+
+    public init(_ text: String, at location: TextLocation) {
+        self.text = text
+        self.location = location
+    }
+}
+
+/// The text of one stored document, line by line, with its identity for traceability.
+public struct DocumentText: Sendable, Hashable {
+    public let documentID: UUID
+    public let sha256: String
+    public let lines: [TextLine]
+
+    public init(documentID: UUID, sha256: String, lines: [TextLine]) {
+        self.documentID = documentID
+        self.sha256 = sha256
+        self.lines = lines.filter { !$0.text.trimmingWhitespace().isEmpty }
+    }
+
+    /// A scanned PDF without a text layer has nothing to read.
+    public var isEmpty: Bool { self.lines.isEmpty }
+}
+
+/// Where an extracted value came from: the document (id and SHA-256), the place in it, the text.
+public struct SourceRef: Sendable, Hashable, Codable {
+    public let documentID: UUID
+    public let sha256: String
+    public let location: TextLocation
+    public let snippet: String
+
+    enum CodingKeys: String, CodingKey {
+        case sha256, location, snippet
+        case documentID = "document_id"
+    }
+
+    public init(documentID: UUID, sha256: String, location: TextLocation, snippet: String) {
+        self.documentID = documentID
+        self.sha256 = sha256
+        self.location = location
+        self.snippet = String(snippet.trimmingWhitespace().prefix(300))
+    }
+
+    public init(_ document: DocumentText, _ line: TextLine) {
+        self.init(documentID: document.documentID, sha256: document.sha256, location: line.location, snippet: line.text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.documentID.uuidString.lowercased(), forKey: .documentID)
+        try container.encode(self.sha256, forKey: .sha256)
+        try container.encode(self.location, forKey: .location)
+        try container.encode(self.snippet, forKey: .snippet)
+    }
+}
+
+public enum Confidence: String, Sendable, Hashable, Codable {
+    /// Matched an explicit label (`Montant total : …`).
+    case high
+    /// Inferred (a letterhead, the largest amount on the page).
+    case low
+}
+
+/// A value found in a document, or `nil`: then the field is `REVUE MANUELLE`, never guessed.
+public struct Extracted<Value: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    public static var manualReview: String { "REVUE MANUELLE" }
+
+    public let value: Value?
+    public let confidence: Confidence?
+    public let source: SourceRef?
+
+    public init(_ value: Value, _ confidence: Confidence, _ source: SourceRef) {
+        self.value = value
+        self.confidence = confidence
+        self.source = source
+    }
+
+    private init() {
+        self.value = nil
+        self.confidence = nil
+        self.source = nil
+    }
+
+    public static var missing: Extracted<Value> { Extracted() }
+
+    public var isMissing: Bool { self.value == nil }
+
+    enum CodingKeys: String, CodingKey { case value, confidence, source, status }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.value = try container.decodeIfPresent(Value.self, forKey: .value)
+        self.confidence = try container.decodeIfPresent(Confidence.self, forKey: .confidence)
+        self.source = try container.decodeIfPresent(SourceRef.self, forKey: .source)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.value, forKey: .value)
+        try container.encode(self.confidence, forKey: .confidence)
+        try container.encode(self.source, forKey: .source)
+        try container.encode(self.value == nil ? Self.manualReview : "extracted", forKey: .status)
+    }
+}

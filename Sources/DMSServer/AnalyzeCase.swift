@@ -1,0 +1,29 @@
+import DMSCore
+import DMSDocuments
+import DMSStore
+import Foundation
+import Logging
+
+/// The "Analyser" button: read every DAO and offer document of a case, extract criteria and
+/// offer facts, store the result (replacing the previous one), and return it.
+struct AnalyzeCase: Sendable {
+    let analyses: AnalysisRepository
+    let extractor: TextExtractor
+
+    func run(caseID: UUID, actor: ActorName, logger: Logger) async throws -> CaseAnalysis {
+        let (status, documents) = try await self.analyses.inputs(caseID: caseID, logger: logger)
+        guard status != .decided else { throw CaseError.alreadyDecided(caseID) }
+        var dao: [DocumentText] = []
+        var offers: [DocumentText] = []
+        for (document, content) in documents {
+            let text = try await self.extractor.text(of: Data(buffer: content), mediaType: document.mediaType,
+                                                     documentID: document.id, sha256: document.sha256)
+            if document.kind == .dao { dao.append(text) } else { offers.append(text) }
+        }
+        let inputs = documents.map { AnalysisInput(documentID: $0.0.id, kind: $0.0.kind, filename: $0.0.filename, sha256: $0.0.sha256) }
+        let result = AnalysisResult.analyze(dao: dao, offers: offers, inputs: inputs)
+        try await self.analyses.save(result, caseID: caseID, actor: actor, logger: logger)
+        guard let stored = try await self.analyses.analysis(caseID: caseID, logger: logger) else { throw AnalysisError.noAnalysis }
+        return stored
+    }
+}
