@@ -77,3 +77,20 @@ public struct ChainVerifier: Sendable {
         self.count += 1
     }
 }
+
+/// The memory's head: SHA-256 over `<case_id>:<seq>:<hash>\n` for every chain's last event, in
+/// case-id order (lowercase UUID text, which sorts as PostgreSQL sorts uuids). Computed the same
+/// way by `memory_head()` in SQL, by `dms memory verify`, and by `scripts/verify_export.py`.
+public struct MemoryHeadDigest: Sendable {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    public mutating func add(caseID: UUID, seq: Int, hash: String) {
+        self.hasher.update(data: Data("\(caseID.uuidString.lowercased()):\(seq):\(hash)\n".utf8))
+    }
+
+    public func finalize() -> String {
+        self.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

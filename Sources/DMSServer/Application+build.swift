@@ -44,6 +44,7 @@ public func buildRouter(database: Database, config: AppConfig) -> Router<AppRequ
     HealthRoutes(probe: HealthProbe(database: database)).register(on: router)
     CaseRoutes(cases: cases, details: details, json: json).register(on: router)
     DecisionRoutes(details: details, json: json).register(on: router)
+    MemoryRoutes(memory: MemoryRepository(database: database), cases: cases).register(on: router)
     AnalysisRoutes(analyze: AnalyzeCase(analyses: analyses, extractor: TextExtractor()), analyses: analyses, json: json).register(on: router)
     DocumentRoutes(documents: DocumentRepository(database: database),
                    upload: MultipartUpload(maxBytes: config.maxUploadBytes), sniffer: MediaSniffer()).register(on: router)

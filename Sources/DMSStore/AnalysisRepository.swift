@@ -47,6 +47,7 @@ public struct AnalysisRepository: Sendable {
         let offers = try Self.json(result.offers.enumerated().map { OfferRow(position: $0.offset + 1, $0.element) })
         let fields = try Self.json(result.offers.flatMap(FieldRow.rows))
         let summary = try Self.json(AnalysisSummary(result))
+        let texts = try Self.json(result.texts.map { ["document_id": $0.key.uuidString.lowercased(), "body": $0.value] })
         try await self.database.transaction(logger: logger) { connection in
             let rows = try await connection.query("SELECT status FROM cases WHERE id = \(caseID) FOR UPDATE", logger: logger)
             var status: String?
@@ -75,6 +76,11 @@ public struct AnalysisRepository: Sendable {
                 SELECT \(caseID), r.supplier_key, r.field, r.value, r.confidence, r.document_id, r.sha256, r.location, r.snippet
                 FROM jsonb_to_recordset(\(fields)::jsonb) AS r(supplier_key text, field text, value jsonb, confidence text,
                                                              document_id uuid, sha256 text, location text, snippet text)
+                """, logger: logger)
+            try await connection.query("DELETE FROM document_texts WHERE case_id = \(caseID)", logger: logger)
+            try await connection.query("""
+                INSERT INTO document_texts (document_id, case_id, body)
+                SELECT r.document_id, \(caseID), r.body FROM jsonb_to_recordset(\(texts)::jsonb) AS r(document_id uuid, body text)
                 """, logger: logger)
             try await connection.query("""
                 UPDATE cases SET status = 'analyzed', updated_at = now() WHERE id = \(caseID)

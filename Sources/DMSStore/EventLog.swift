@@ -17,6 +17,8 @@ public struct EventLog: Sendable {
         public let chains: Int
         public let firstBreak: ChainBreak?
         public let breakCaseID: UUID?
+        /// The memory head recomputed from the verified chains (nil when a chain is broken).
+        public let head: String?
     }
 
     /// Walks every case's chain in order and stops at the first broken link.
@@ -30,11 +32,13 @@ public struct EventLog: Sendable {
                 ORDER BY case_id, seq
                 """, logger: logger)
             var verifier = ChainVerifier()
+            var digest = MemoryHeadDigest()
             var current: UUID?
             var events = 0
             var chains = 0
             for try await (id, caseID, seq, prev, hash, canonical) in rows.decode((Int64, UUID, Int, String, String, String).self) {
                 if caseID != current {
+                    if let current { digest.add(caseID: current, seq: verifier.count, hash: verifier.head) }
                     current = caseID
                     chains += 1
                     verifier = ChainVerifier()
@@ -42,11 +46,12 @@ public struct EventLog: Sendable {
                 do throws(ChainBreak) {
                     try verifier.append(ChainedEvent(id: id, seq: seq, prevHash: prev, hash: hash, canonical: canonical))
                 } catch {
-                    return Report(events: events, chains: chains, firstBreak: error, breakCaseID: caseID)
+                    return Report(events: events, chains: chains, firstBreak: error, breakCaseID: caseID, head: nil)
                 }
                 events += 1
             }
-            return Report(events: events, chains: chains, firstBreak: nil, breakCaseID: nil)
+            if let current { digest.add(caseID: current, seq: verifier.count, hash: verifier.head) }
+            return Report(events: events, chains: chains, firstBreak: nil, breakCaseID: nil, head: digest.finalize())
         }
     }
 }

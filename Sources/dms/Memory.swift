@@ -29,7 +29,7 @@ struct Memory: AsyncParsableCommand {
                 print("BROKEN case \(report.breakCaseID.map { $0.uuidString.lowercased() } ?? "?"): \(broken)")
                 throw ExitCode(1)
             }
-            print("OK \(report.events) events in \(report.chains) chains")
+            print("OK \(report.events) events, head \(report.head ?? "-") (\(report.chains) chains)")
         }
     }
 }

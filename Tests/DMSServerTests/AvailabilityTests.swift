@@ -12,7 +12,10 @@ struct AvailabilityTests {
     func unreachable() async throws {
         // Nothing listens on port 1: connections are refused at once.
         let nowhere = DatabaseConfig(host: "127.0.0.1", port: 1, username: "dms", password: "secret", database: "dms", sslMode: .disable)
-        try await runApp(on: nowhere, configure: { $0.migrateOnStart = false }) { client in
+        try await runApp(on: nowhere, configure: { config in
+            config.migrateOnStart = false
+            config.pool = PoolSettings()  // the production defaults: 4 s deadline, 3 s connect timeout
+        }) { client in
             let clock = ContinuousClock()
             for (method, path, body) in [(HTTPRequest.Method.get, "/api/health", nil), (.post, "/api/cases", #"{"case_type":"DAO","title":"x"}"#),
                                          (.get, "/api/cases", nil)] as [(HTTPRequest.Method, String, String?)] {

@@ -23,7 +23,8 @@ public func runApp(
     configure: (inout AppConfig) -> Void = { _ in },
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    var config = AppConfig(host: "127.0.0.1", port: 0, database: database, pool: PoolSettings(maximumConnections: 4))
+    // A generous deadline: tests run many apps in parallel on two cores. Outage tests set 4 s.
+    var config = AppConfig(host: "127.0.0.1", port: 0, database: database, pool: PoolSettings(maximumConnections: 4, requestTimeout: .seconds(15)))
     configure(&config)
     let app = try buildApplication(config, logger: TestDatabase.logger)
     try await app.test(setup) { client in try await body(client) }

@@ -99,12 +99,15 @@ public struct AnalysisResult: Sendable {
     public let criteria: [Criterion]
     public let offers: [SupplierOffer]
     public let warnings: [String]
+    /// Each document's text, for the memory's search.
+    public let texts: [UUID: String]
 
-    public init(inputs: [AnalysisInput], criteria: [Criterion], offers: [SupplierOffer], warnings: [String]) {
+    public init(inputs: [AnalysisInput], criteria: [Criterion], offers: [SupplierOffer], warnings: [String], texts: [UUID: String] = [:]) {
         self.inputs = inputs
         self.criteria = criteria
         self.offers = offers
         self.warnings = warnings
+        self.texts = texts
     }
 
     /// Pure: the criteria of every DAO document and the merged offers of every offer document.
@@ -118,7 +121,11 @@ public struct AnalysisResult: Sendable {
         if offers.isEmpty { warnings.append("aucune offre déposée") }
         let criteria = dao.flatMap(CriteriaExtractor.extract)
         let merged = OfferMerger.merge(offers.map(OfferExtractor.extract))
-        return AnalysisResult(inputs: inputs, criteria: criteria, offers: merged, warnings: warnings)
+        var texts: [UUID: String] = [:]
+        for text in dao + offers where !text.isEmpty {
+            texts[text.documentID] = String(text.lines.map(\.text).joined(separator: "\n").prefix(200_000))
+        }
+        return AnalysisResult(inputs: inputs, criteria: criteria, offers: merged, warnings: warnings, texts: texts)
     }
 }
 

@@ -1,0 +1,134 @@
+import DMSCore
+import DMSStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The memory: its head, search, export for auditors, and similar past decisions.
+struct MemoryRoutes {
+    let memory: MemoryRepository
+    let cases: CaseRepository
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/memory/head") { _, context -> MemoryHeadDTO in
+            let head = try await memory.head(logger: context.logger)
+            return MemoryHeadDTO(events: head.events, chains: head.chains, head: head.head)
+        }
+
+        router.get("/api/memory/search") { request, context -> SearchPageDTO in
+            let query = request.uri.queryParameters
+            let search = try MemorySearchQuery(
+                text: query["q"].map(String.init), caseType: query["case_type"].map(String.init), from: query["from"].map(String.init),
+                to: query["to"].map(String.init), limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init))
+            let page = try await memory.search(search, logger: context.logger)
+            return SearchPageDTO(items: page.items.map(SearchHitDTO.init), nextCursor: page.nextCursor)
+        }
+
+        router.get("/api/memory/export") { request, context -> Response in
+            let query = request.uri.queryParameters
+            let from = try MemorySearchQuery.date(query["from"].map(String.init), field: "from")
+            let to = try MemorySearchQuery.date(query["to"].map(String.init), field: "to")
+            let memory = self.memory
+            let logger = context.logger
+            let body = ResponseBody { writer in
+                try await memory.export(from: from, to: to, logger: logger) { line in try await writer.write(line) }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"dms-memory.jsonl\""], body: body)
+        }
+
+        router.get("/api/cases/{id}/similar") { _, context -> SimilarCasesDTO in
+            let id = try context.caseID("id")
+            _ = try await cases.detail(id: id, logger: context.logger)  // 404 for an unknown case
+            return SimilarCasesDTO(items: try await memory.similar(to: id, logger: context.logger).map(SimilarCaseDTO.init))
+        }
+    }
+}
+
+struct MemoryHeadDTO: ResponseEncodable, Sendable {
+    let events: Int
+    let chains: Int
+    let head: String
+}
+
+struct SearchHitDTO: Encodable, Sendable {
+    let caseID: String
+    let title: String
+    let caseType: String
+    let status: String
+    let createdAt: String
+    let snippet: String
+
+    enum CodingKeys: String, CodingKey {
+        case title, status, snippet
+        case caseID = "case_id"
+        case caseType = "case_type"
+        case createdAt = "created_at"
+    }
+
+    init(_ hit: SearchHit) {
+        self.caseID = hit.caseID.uuidString.lowercased()
+        self.title = hit.title
+        self.caseType = hit.caseType.rawValue
+        self.status = hit.status.rawValue
+        self.createdAt = hit.createdAt.iso8601
+        self.snippet = hit.snippet
+    }
+}
+
+struct SearchPageDTO: ResponseEncodable, Sendable {
+    let items: [SearchHitDTO]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.items, forKey: .items)
+        try container.encode(self.nextCursor, forKey: .nextCursor)
+    }
+}
+
+struct SimilarCaseDTO: Encodable, Sendable {
+    let caseID: String
+    let title: String
+    let lot: String?
+    let chosenSupplier: String
+    let decisionReason: String
+    let decidedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case title, lot
+        case caseID = "case_id"
+        case chosenSupplier = "chosen_supplier"
+        case decisionReason = "decision_reason"
+        case decidedAt = "decided_at"
+    }
+
+    init(_ similar: SimilarCase) {
+        self.caseID = similar.caseID.uuidString.lowercased()
+        self.title = similar.title
+        self.lot = similar.lot
+        self.chosenSupplier = similar.chosenSupplier
+        self.decisionReason = similar.decisionReason
+        self.decidedAt = similar.decidedAt.iso8601
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.caseID, forKey: .caseID)
+        try container.encode(self.title, forKey: .title)
+        try container.encode(self.lot, forKey: .lot)
+        try container.encode(self.chosenSupplier, forKey: .chosenSupplier)
+        try container.encode(self.decisionReason, forKey: .decisionReason)
+        try container.encode(self.decidedAt, forKey: .decidedAt)
+    }
+}
+
+struct SimilarCasesDTO: ResponseEncodable, Sendable {
+    let items: [SimilarCaseDTO]
+}
