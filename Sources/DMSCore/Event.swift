@@ -22,11 +22,14 @@ public struct CaseDetail: Sendable, Hashable {
     public let decision: Decision?
     public let documents: [Document]
     public let events: [Event]
+    /// Whether an analysis is stored (read separately, only when there is one).
+    public let hasAnalysis: Bool
 
-    public init(case: Case, decision: Decision?, documents: [Document], events: [Event]) {
+    public init(case: Case, decision: Decision?, documents: [Document], events: [Event], hasAnalysis: Bool = false) {
         self.case = `case`
         self.decision = decision
         self.documents = documents
         self.events = events
+        self.hasAnalysis = hasAnalysis
     }
 }

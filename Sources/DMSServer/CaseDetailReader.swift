@@ -9,11 +9,16 @@ struct CaseDetailReader: Sendable {
     let analyses: AnalysisRepository
 
     func read(_ id: UUID, logger: Logger) async throws -> CaseDetailDTO {
-        CaseDetailDTO(try await self.cases.detail(id: id, logger: logger), analysis: try await self.analyses.analysis(caseID: id, logger: logger))
+        try await self.withAnalysis(try await self.cases.detail(id: id, logger: logger), logger: logger)
     }
 
     func decide(_ id: UUID, _ decision: NewDecision, actor: ActorName, logger: Logger) async throws -> CaseDetailDTO {
-        let detail = try await self.cases.decide(caseID: id, decision, actor: actor, logger: logger)
-        return CaseDetailDTO(detail, analysis: try await self.analyses.analysis(caseID: id, logger: logger))
+        try await self.withAnalysis(try await self.cases.decide(caseID: id, decision, actor: actor, logger: logger), logger: logger)
+    }
+
+    /// The analysis costs a second round trip: only when the case has one.
+    private func withAnalysis(_ detail: CaseDetail, logger: Logger) async throws -> CaseDetailDTO {
+        let analysis = detail.hasAnalysis ? try await self.analyses.analysis(caseID: detail.case.id, logger: logger) : nil
+        return CaseDetailDTO(detail, analysis: analysis)
     }
 }

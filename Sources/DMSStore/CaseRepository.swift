@@ -35,22 +35,24 @@ public struct CaseRepository: Sendable {
     }
 
     public func list(_ query: CaseListQuery, logger: Logger) async throws -> Page<Case> {
-        try await self.database.run { client in
-            // Unnamed statements are planned with their parameters, so the NULL branches fold away
-            // and each filter uses its (filter, created_at, id) index.
-            let pattern = query.text.map { "%" + Self.escapeLike($0) + "%" }
-            let rows = try await client.query("""
-                SELECT id, case_type, title, lot, status, iso_utc(created_at), iso_utc(updated_at)
-                FROM cases
-                WHERE (\(query.status?.rawValue)::text IS NULL OR status = \(query.status?.rawValue))
-                  AND (\(query.caseType?.rawValue)::text IS NULL OR case_type = \(query.caseType?.rawValue))
-                  AND (\(query.after?.createdAt.iso8601)::timestamptz IS NULL
-                       OR (created_at, id) < (\(query.after?.createdAt.iso8601)::timestamptz, \(query.after?.id)::uuid))
-                  AND (\(pattern)::text IS NULL OR title ILIKE \(pattern) OR lot ILIKE \(pattern))
-                ORDER BY created_at DESC, id DESC
-                LIMIT \(query.limit + 1)
-                """, logger: logger)
-            var items = try await rows.decodeCases()
+        var sql = SQLBuilder("""
+            SELECT id, case_type, title, lot, status, iso_utc(created_at), iso_utc(updated_at)
+            FROM cases WHERE true
+            """)
+        if let status = query.status { sql.append(" AND status = \(sql.bind(status.rawValue))") }
+        if let type = query.caseType { sql.append(" AND case_type = \(sql.bind(type.rawValue))") }
+        if let after = query.after {
+            // A row comparison the (…, created_at DESC, id DESC) indexes answer directly.
+            sql.append(" AND (created_at, id) < (\(sql.bind(after.createdAt.iso8601))::timestamptz, \(sql.bind(after.id)))")
+        }
+        if let text = query.text {
+            let pattern = "%" + Self.escapeLike(text) + "%"
+            sql.append(" AND (title ILIKE \(sql.bind(pattern)) OR lot ILIKE \(sql.bind(pattern)))")
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT \(sql.bind(query.limit + 1))")
+        let statement = sql.query
+        return try await self.database.run { client in
+            var items = try await client.query(statement, logger: logger).decodeCases()
             var next: String?
             if items.count > query.limit {
                 items.removeLast()
@@ -74,13 +76,14 @@ public struct CaseRepository: Sendable {
                                    'media_type', d.media_type, 'size', d.size, 'sha256', d.sha256,
                                    'uploaded_by', d.uploaded_by, 'uploaded_at', iso_utc(d.uploaded_at))
                                    ORDER BY d.uploaded_at, d.id), '[]')::text
-                        FROM documents d WHERE d.case_id = c.id)
+                        FROM documents d WHERE d.case_id = c.id),
+                       EXISTS (SELECT 1 FROM analyses a WHERE a.case_id = c.id)
                 FROM cases c LEFT JOIN decisions d ON d.case_id = c.id
                 WHERE c.id = \(id)
                 """, logger: logger)
             for try await row in rows {
-                let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, events, documents) =
-                    try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, String, String).self)
+                let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, events, documents, analysed) =
+                    try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, String, String, Bool).self)
                 let record = try Case(row: (caseID, caseType, title, lot, status, created, updated))
                 var decision: Decision?
                 if let supplier, let reason, let by, let at {
@@ -88,7 +91,7 @@ public struct CaseRepository: Sendable {
                 }
                 let history = try JSONDecoder().decode([Event].self, from: Data(events.utf8))
                 let files = try JSONDecoder().decode([Document].self, from: Data(documents.utf8))
-                return CaseDetail(case: record, decision: decision, documents: files, events: history)
+                return CaseDetail(case: record, decision: decision, documents: files, events: history, hasAnalysis: analysed)
             }
             throw CaseError.notFound(id)
         }

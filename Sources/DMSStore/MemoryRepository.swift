@@ -24,28 +24,34 @@ public struct MemoryRepository: Sendable {
 
     /// Relevance first (title and lot weigh most), then newest; keyset pages.
     public func search(_ query: MemorySearchQuery, logger: Logger) async throws -> Page<SearchHit> {
-        try await self.database.run { client in
-            let rows = try await client.query("""
-                WITH q AS (SELECT websearch_to_tsquery('dms_fr', \(query.text)) AS query),
-                hits AS (
-                    SELECT s.case_id, s.created_at, s.body, ts_rank_cd(s.vector, q.query)::float8 AS rank, q.query
-                    FROM case_search s, q
-                    WHERE s.vector @@ q.query
-                      AND (\(query.caseType?.rawValue)::text IS NULL OR s.case_type = \(query.caseType?.rawValue))
-                      AND (\(query.from?.iso8601)::timestamptz IS NULL OR s.created_at >= \(query.from?.iso8601)::timestamptz)
-                      AND (\(query.to?.iso8601)::timestamptz IS NULL OR s.created_at < \(query.to?.iso8601)::timestamptz)
-                ), page AS (
-                    SELECT * FROM hits
-                    WHERE \(query.after?.rank)::float8 IS NULL
-                       OR (rank, created_at, case_id) < (\(query.after?.rank)::float8, \(query.after?.createdAt.iso8601)::timestamptz, \(query.after?.id)::uuid)
-                    ORDER BY rank DESC, created_at DESC, case_id DESC
-                    LIMIT \(query.limit + 1)
-                )
-                SELECT c.id, c.title, c.case_type, c.status, iso_utc(c.created_at), p.rank::text,
-                       ts_headline('dms_fr', p.body, p.query, 'StartSel=«,StopSel=»,MaxWords=30,MinWords=8,MaxFragments=2,FragmentDelimiter= … ')
-                FROM page p JOIN cases c ON c.id = p.case_id
-                ORDER BY p.rank DESC, p.created_at DESC, p.case_id DESC
-                """, logger: logger)
+        var sql = SQLBuilder("""
+            WITH q AS (SELECT websearch_to_tsquery('dms_fr', 
+            """)
+        sql.append(sql.bind(query.text))
+        sql.append("""
+            ) AS query),
+            hits AS (
+                SELECT s.case_id, s.created_at, s.body, ts_rank_cd(s.vector, q.query)::float8 AS rank, q.query
+                FROM case_search s, q
+                WHERE s.vector @@ q.query
+            """)
+        if let type = query.caseType { sql.append(" AND s.case_type = \(sql.bind(type.rawValue))") }
+        if let from = query.from { sql.append(" AND s.created_at >= \(sql.bind(from.iso8601))::timestamptz") }
+        if let to = query.to { sql.append(" AND s.created_at < \(sql.bind(to.iso8601))::timestamptz") }
+        sql.append("), page AS (SELECT * FROM hits")
+        if let after = query.after {
+            sql.append(" WHERE (rank, created_at, case_id) < (\(sql.bind(after.rank))::float8, \(sql.bind(after.createdAt.iso8601))::timestamptz, \(sql.bind(after.id)))")
+        }
+        sql.append("""
+             ORDER BY rank DESC, created_at DESC, case_id DESC LIMIT \(sql.bind(query.limit + 1)))
+            SELECT c.id, c.title, c.case_type, c.status, iso_utc(c.created_at), p.rank::text,
+                   ts_headline('dms_fr', p.body, p.query, 'StartSel=«,StopSel=»,MaxWords=30,MinWords=8,MaxFragments=2,FragmentDelimiter= … ')
+            FROM page p JOIN cases c ON c.id = p.case_id
+            ORDER BY p.rank DESC, p.created_at DESC, p.case_id DESC
+            """)
+        let statement = sql.query
+        return try await self.database.run { client in
+            let rows = try await client.query(statement, logger: logger)
             var hits: [SearchHit] = []
             for try await (id, title, type, status, created, rank, snippet) in rows.decode((UUID, String, String, String, String, String, String).self) {
                 guard let type = CaseType(rawValue: type), let status = CaseStatus(rawValue: status) else { continue }

@@ -9,7 +9,7 @@ public struct PoolSettings: Sendable, Hashable {
     public var requestTimeout: Duration
     public var connectTimeout: Duration
 
-    public init(maximumConnections: Int = 16, requestTimeout: Duration = .seconds(4), connectTimeout: Duration = .seconds(3)) {
+    public init(maximumConnections: Int = 16, requestTimeout: Duration = .seconds(3), connectTimeout: Duration = .seconds(2)) {
         self.maximumConnections = maximumConnections
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout

@@ -13,7 +13,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("pool-size"), help: "Maximum pooled connections (default: $DMS_POOL_SIZE or 16).")
     var poolSize: Int?
 
-    @Option(name: .customLong("db-timeout-ms"), help: "How long a request waits for the database before a 503 (default: $DMS_DB_TIMEOUT_MS or 4000).")
+    @Option(name: .customLong("db-timeout-ms"), help: "How long a request waits for the database before a 503 (default: $DMS_DB_TIMEOUT_MS or 3000).")
     var timeoutMilliseconds: Int?
 
     func database() throws -> DatabaseConfig {
@@ -30,10 +30,10 @@ struct DatabaseOptions: ParsableArguments {
     func pool() throws -> PoolSettings {
         let size = try self.poolSize ?? Env.int("DMS_POOL_SIZE") ?? 16
         guard (1...500).contains(size) else { throw ValidationError("DMS_POOL_SIZE must be between 1 and 500, got \(size)") }
-        let timeout = try self.timeoutMilliseconds ?? Env.int("DMS_DB_TIMEOUT_MS") ?? 4000
+        let timeout = try self.timeoutMilliseconds ?? Env.int("DMS_DB_TIMEOUT_MS") ?? 3000
         guard (100...600_000).contains(timeout) else { throw ValidationError("DMS_DB_TIMEOUT_MS must be between 100 and 600000, got \(timeout)") }
         return PoolSettings(maximumConnections: size, requestTimeout: .milliseconds(timeout),
-                            connectTimeout: .milliseconds(min(3000, timeout)))
+                            connectTimeout: .milliseconds(min(2000, timeout)))
     }
 }
 

@@ -50,7 +50,8 @@ CREATE FUNCTION refresh_case_search(p_case_id uuid) RETURNS void LANGUAGE sql AS
 $$;
 
 -- Statement-level triggers with transition tables: an analysis writing fifty rows refreshes
--- its case once, at the end of the statement, seeing every row the statement wrote.
+-- its case once, at the end of the statement, seeing every row the statement wrote (a decide's
+-- status change included, since it is part of the same statement as its decision row).
 CREATE FUNCTION refresh_search_for_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM refresh_case_search(case_id) FROM (SELECT DISTINCT case_id FROM changed_rows) AS touched;
@@ -58,17 +59,19 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION refresh_search_for_cases() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A new case holds only its title and lot: its row is written directly, without the joins.
+CREATE FUNCTION search_for_new_cases() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM refresh_case_search(id) FROM (SELECT DISTINCT id FROM changed_rows) AS touched;
+    INSERT INTO case_search (case_id, body, vector, decided, case_type, created_at)
+    SELECT id, concat_ws(E'\n', title, lot), setweight(to_tsvector('dms_fr', concat_ws(' ', title, lot)), 'A'),
+           status = 'decided', case_type, created_at
+    FROM changed_rows;
     RETURN NULL;
 END
 $$;
 
 CREATE TRIGGER cases_search_insert AFTER INSERT ON cases
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION refresh_search_for_cases();
-CREATE TRIGGER cases_search_update AFTER UPDATE ON cases
-    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION refresh_search_for_cases();
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION search_for_new_cases();
 CREATE TRIGGER decisions_search AFTER INSERT ON decisions
     REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION refresh_search_for_rows();
 CREATE TRIGGER criteria_search AFTER INSERT ON criteria
