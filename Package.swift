@@ -48,13 +48,21 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
+        // libxlsxwriter (Debian libxlsxwriter-dev), through a shim header: writes the CBA workbook.
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // Documents: what a file is (from its bytes), reading DOCX/PDF text, writing CBA/PV.
         .target(
             name: "DMSDocuments",
             dependencies: [
                 "DMSCore",
+                "CXLSXWriter",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
+            resources: [.copy("Resources/pv")],
             swiftSettings: swiftSettings
         ),
         // HTTP: routes, DTOs, error mapping.
@@ -69,6 +77,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
         // Executable: wiring only.

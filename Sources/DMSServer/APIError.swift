@@ -74,6 +74,16 @@ struct ErrorMapping {
             case .noAnalysis:
                 return .init(status: .conflict, code: "not_analyzed", message: "ce dossier n'a pas encore été analysé")
             }
+        case let error as ReportError:
+            switch error {
+            case .tooManySuppliers(let count, let limit):
+                return .init(status: .unprocessableContent, code: "too_many_suppliers",
+                             message: "le tableau comparatif (CBA) présente au plus \(limit) fournisseurs en colonnes ; ce dossier en compte \(count)")
+            case .caseChanging:
+                return .init(status: .serviceUnavailable, code: "case_changing", message: "le dossier est en cours de modification ; réessayez dans quelques secondes")
+            case .writeFailed:
+                return nil
+            }
         case let error as DatabaseError:
             if case .unavailable = error {
                 return .init(status: .serviceUnavailable, code: "database_unavailable", message: "base de données indisponible ; réessayez dans quelques secondes")

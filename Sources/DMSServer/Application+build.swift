@@ -16,7 +16,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     }
     let client = try PostgresClient.make(config.database, pool: config.pool, logger: logger)
     let database = Database(client: client, requestTimeout: config.pool.requestTimeout)
-    let router = buildRouter(database: database, config: config)
+    let router = try buildRouter(database: database, config: config)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms"),
@@ -33,8 +33,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
 }
 
 /// The routes, behind one error middleware and one access log.
-public func buildRouter(database: Database, config: AppConfig) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+public func buildRouter(database: Database, config: AppConfig) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     let cases = CaseRepository(database: database)
@@ -42,10 +42,12 @@ public func buildRouter(database: Database, config: AppConfig) -> Router<AppRequ
     let details = CaseDetailReader(cases: cases, analyses: analyses)
     let json = JSONRequest(maxBytes: config.maxJSONBodyBytes)
     HealthRoutes(probe: HealthProbe(database: database)).register(on: router)
+    try APIDocsRoutes.load().register(on: router)
     CaseRoutes(cases: cases, details: details, json: json).register(on: router)
     DecisionRoutes(details: details, json: json).register(on: router)
     MemoryRoutes(memory: MemoryRepository(database: database), cases: cases).register(on: router)
     AnalysisRoutes(analyze: AnalyzeCase(analyses: analyses, extractor: TextExtractor()), analyses: analyses, json: json).register(on: router)
+    ReportRoutes(cases: cases, analyses: analyses, reports: ReportRepository(database: database), json: json).register(on: router)
     DocumentRoutes(documents: DocumentRepository(database: database),
                    upload: MultipartUpload(maxBytes: config.maxUploadBytes), sniffer: MediaSniffer()).register(on: router)
     return router

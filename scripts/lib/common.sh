@@ -40,6 +40,7 @@ ensure_tools() {
     command -v psql >/dev/null || apt_install postgresql-client
     command -v python3 >/dev/null || apt_install python3
     [ -x /usr/bin/pdftotext ] || apt_install poppler-utils
+    [ -f /usr/include/xlsxwriter.h ] || apt_install libxlsxwriter-dev
     PG_BIN=$(pg_bindir)
 }
 

@@ -1,0 +1,85 @@
+import Foundation
+
+extension CaseReport {
+    /// Builds the report from the case as stored, its current analysis (if any), the head of its
+    /// memory and the generation time (injected, so the same inputs give the same report).
+    public init(detail: CaseDetail, analysis: CaseAnalysis?, headHash: String, generatedAt: Date) {
+        let record = detail.case
+        var names: [UUID: String] = [:]
+        for document in detail.documents { names[document.id] = document.filename }
+        for input in analysis?.inputs ?? [] where names[input.documentID] == nil { names[input.documentID] = input.filename }
+        let sources = SourceWording(filenames: names)
+
+        self.caseID = record.id
+        self.title = record.title
+        self.caseType = ReportFormat.caseType(record.caseType)
+        self.lot = record.lot
+        self.status = ReportFormat.status(record.status)
+        self.generatedAt = ReportFormat.date(generatedAt)
+        self.generatedAtISO8601 = ISO8601DateFormatter().string(from: generatedAt)
+        self.headHash = headHash
+        self.analysis = analysis.map { "réalisée le \(ReportFormat.date($0.runAt)) par \($0.runBy)" }
+        self.warnings = analysis?.warnings ?? []
+        self.documents = detail.documents.map {
+            DocumentLine(filename: $0.filename, kind: ReportFormat.kind($0.kind), size: $0.size, sha256: $0.sha256,
+                         uploaded: "\(ReportFormat.date($0.uploadedAt)) par \($0.uploadedBy)")
+        }
+        self.decision = detail.decision
+        self.cbaTemplates = detail.documents.filter { $0.kind == .cbaTemplate }.map(\.filename)
+        self.pvTemplates = detail.documents.filter { $0.kind == .pvTemplate }.map(\.filename)
+
+        let offers = analysis?.offers ?? []
+        let columns = OfferColumns(offers: offers, sources: sources)
+        self.suppliers = columns.suppliers
+        let criteria = analysis?.criteria ?? []
+        self.criteria = criteria.map {
+            CriterionLine(label: $0.label, category: ReportFormat.category($0.category), points: $0.points.map(ReportFormat.decimal),
+                          weightPercent: $0.weightPercent.map(ReportFormat.decimal), eliminatory: $0.eliminatory,
+                          source: sources.describe($0.source))
+        }
+        func criterionRows(_ keep: (Criterion) -> Bool, task: String) -> [ReportRow] {
+            criteria.filter(keep).map { ReportRow(Self.criterionLabel($0), kind: .criterion, cells: columns.same(.text(task))) }
+        }
+        let check = "à vérifier par le comité"
+        let evaluate = "à évaluer par le comité"
+
+        self.essentials = [columns.documents, columns.part(.administrative)]
+            + [ReportRow("Critères éliminatoires et d'éligibilité du DAO", kind: .section, cells: columns.same(.empty))]
+            + criterionRows({ $0.eliminatory || $0.category == .essentiel }, task: check)
+        self.technical = [columns.part(.technical)]
+            + [ReportRow("Critères techniques et de durabilité du DAO", kind: .section, cells: columns.same(.empty))]
+            + criterionRows({ !$0.eliminatory && ($0.category == .technique || $0.category == .durabilite) }, task: evaluate)
+        self.commercial = [columns.part(.financial), columns.amount, columns.currency, columns.tax, columns.delivery, columns.validity]
+            + [ReportRow("Sources", kind: .section, cells: columns.same(.empty))]
+            + [columns.sourceRow("Source du montant", of: columns.amount), columns.sourceRow("Source du délai", of: columns.delivery),
+               columns.sourceRow("Source de la validité", of: columns.validity)]
+            + [ReportRow("Critères commerciaux du DAO", kind: .section, cells: columns.same(.empty))]
+            + criterionRows({ !$0.eliminatory && $0.category == .commercial }, task: evaluate)
+        self.amountRow = columns.amount
+        self.taxRow = columns.tax
+        self.supplierFacts = [columns.amount, columns.tax, columns.delivery, columns.validity, columns.parts, columns.documents]
+    }
+
+    /// `Expérience dans des marchés similaires — 20 points`: the DAO's own scale, never a mark.
+    static func criterionLabel(_ criterion: Criterion) -> String {
+        var details: [String] = []
+        if criterion.eliminatory { details.append("éliminatoire") }
+        if let points = criterion.points { details.append("\(ReportFormat.number(ReportFormat.decimal(points))) points") }
+        if let weight = criterion.weightPercent { details.append("pondération \(ReportFormat.number(ReportFormat.decimal(weight))) %") }
+        return details.isEmpty ? criterion.label : "\(criterion.label) — \(details.joined(separator: ", "))"
+    }
+}
+
+/// A source in words: `offre_finale_v2.docx, §12 : « Montant total : 12 500 000 FCFA TTC »`.
+struct SourceWording {
+    let filenames: [UUID: String]
+
+    func describe(_ source: SourceRef) -> String {
+        let name = self.filenames[source.documentID] ?? source.documentID.uuidString.lowercased()
+        return "\(name), \(source.location) : « \(source.snippet) »"
+    }
+
+    func describe(_ correction: Correction) -> String {
+        "REVUE MANUELLE à l'extraction ; valeur saisie par \(correction.correctedBy) le \(ReportFormat.date(correction.correctedAt)) : \(correction.reason)"
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Everything the CBA and the PV print about a case, decided once so both documents say the same
+/// thing. Suppliers are columns in the analysis' alphabetical order; nothing here ranks, scores,
+/// totals or singles out a supplier (SPEC invariant 1).
+public struct CaseReport: Sendable, Hashable {
+    /// A supplier column: its name as read (or `REVUE MANUELLE`) and the files of its offer.
+    public struct Supplier: Sendable, Hashable {
+        public let name: ReportCell
+        public let documents: [String]
+    }
+
+    public struct DocumentLine: Sendable, Hashable {
+        public let filename: String
+        public let kind: String
+        public let size: Int
+        public let sha256: String
+        public let uploaded: String
+    }
+
+    public struct CriterionLine: Sendable, Hashable {
+        public let label: String
+        public let category: String
+        public let points: Double?
+        public let weightPercent: Double?
+        public let eliminatory: Bool
+        public let source: String
+    }
+
+    /// Printed where an analysis is needed and none was run.
+    public static let noAnalysis = "aucune analyse : lancez l'analyse du dossier pour remplir cette partie"
+    /// A workbook with more columns would not be readable on screen or paper.
+    public static let maxWorkbookSuppliers = 50
+
+    public let caseID: UUID
+    public let title: String
+    public let caseType: String
+    public let lot: String?
+    public let status: String
+    public let generatedAt: String
+    /// The same instant for document metadata (`2026-11-25T17:36:34Z`).
+    public let generatedAtISO8601: String
+    /// The hash of the case's last event: a printed copy proves which state it came from.
+    public let headHash: String
+    /// `réalisée le … par …`, or nil when the case was never analysed.
+    public let analysis: String?
+    public let warnings: [String]
+    public let documents: [DocumentLine]
+    public let suppliers: [Supplier]
+    public let criteria: [CriterionLine]
+    public let essentials: [ReportRow]
+    public let technical: [ReportRow]
+    public let commercial: [ReportRow]
+    /// The facts the PV lists under each supplier (same rows as the sheets, fewer of them).
+    public let supplierFacts: [ReportRow]
+    /// The amounts as read, and HT/TTC, for the opening PV.
+    public let amountRow: ReportRow
+    public let taxRow: ReportRow
+    public let decision: Decision?
+    /// Templates deposited in the case (names): DMS writes its standard layout and says so.
+    public let cbaTemplates: [String]
+    public let pvTemplates: [String]
+
+    /// Short id used in file names: `CBA-3025b48f.xlsx`.
+    public var shortID: String { String(self.caseID.uuidString.lowercased().prefix(8)) }
+
+    public var isAnalysed: Bool { self.analysis != nil }
+
+    /// The CBA puts suppliers in columns; past the limit it refuses rather than print nonsense.
+    public func checkWorkbookLimits() throws(ReportError) {
+        guard self.suppliers.count <= Self.maxWorkbookSuppliers else {
+            throw .tooManySuppliers(count: self.suppliers.count, limit: Self.maxWorkbookSuppliers)
+        }
+    }
+}
+
+public enum ReportError: Error, Sendable, Hashable {
+    case tooManySuppliers(count: Int, limit: Int)
+    /// The case kept changing while its report was read: try again.
+    case caseChanging
+    /// The office library refused to write the file (a bug, not bad input).
+    case writeFailed(String)
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// The offers as supplier columns, one row per fact. A field a person corrected shows the
+/// person's value in its own colour, with who and why as its source; the extraction's
+/// `REVUE MANUELLE` is said in that source, never hidden.
+struct OfferColumns {
+    let offers: [StoredOffer]
+    let suppliers: [CaseReport.Supplier]
+    let amount: ReportRow
+    let currency: ReportRow
+    let tax: ReportRow
+    let delivery: ReportRow
+    let validity: ReportRow
+    let parts: ReportRow
+    let documents: ReportRow
+
+    init(offers: [StoredOffer], sources: SourceWording) {
+        self.offers = offers
+        let files = offers.map { $0.facts.documentIDs.map { sources.filenames[$0] ?? $0.uuidString.lowercased() } }
+        self.suppliers = zip(offers, files).map { offer, files in
+            let shown = Shown(offer.facts.supplier, .supplier, offer.corrections, sources, corrected: Self.correctedText)
+            guard shown.value == nil, let first = files.first else { return CaseReport.Supplier(name: shown.cell { .text($0) }, documents: files) }
+            return CaseReport.Supplier(name: .text("\(Extracted<String>.manualReview) — \(first)", tone: .manualReview), documents: files)
+        }
+        let money = offers.map { Shown($0.facts.totalAmount, .totalAmount, $0.corrections, sources, corrected: Self.correctedMoney) }
+        self.amount = ReportRow("Montant total de l'offre", kind: .fact, cells: money.map {
+            $0.cell { .amount(ReportFormat.decimal($0.amount), currency: $0.currency) }
+        })
+        self.currency = ReportRow("Devise", kind: .fact, cells: money.map { $0.cell { .text(ReportFormat.currencyLabel($0.currency)) } })
+        self.tax = ReportRow("HT / TTC", kind: .fact, cells: money.map { shown in
+            shown.value?.tax.map { ReportCell(.text($0.rawValue), tone: shown.tone, source: shown.source) } ?? .manualReview
+        })
+        self.delivery = ReportRow("Délai de livraison (jours)", kind: .fact, cells: offers.map {
+            Shown($0.facts.deliveryDays, .deliveryDays, $0.corrections, sources, corrected: Self.correctedDays).cell { .number(Double($0)) }
+        })
+        self.validity = ReportRow("Validité de l'offre (jours)", kind: .fact, cells: offers.map {
+            Shown($0.facts.validityDays, .validityDays, $0.corrections, sources, corrected: Self.correctedDays).cell { .number(Double($0)) }
+        })
+        self.parts = ReportRow("Parties de l'offre repérées", kind: .fact, cells: offers.map { offer in
+            let found = offer.facts.parts.sorted().map(ReportFormat.part)
+            return found.isEmpty ? .text("aucune partie repérée — à vérifier", tone: .low) : .text(found.joined(separator: ", "), tone: .high)
+        })
+        self.documents = ReportRow("Documents de l'offre", kind: .fact, cells: files.map { .text($0.joined(separator: "\n")) })
+    }
+
+    /// The same value under every supplier (a criterion the committee checks, a blank).
+    func same(_ value: CellValue) -> [ReportCell] {
+        Array(repeating: ReportCell(value, tone: .neutral), count: self.offers.count)
+    }
+
+    /// Whether the offer's text shows this part (administrative, technical, financial).
+    func part(_ part: OfferPart) -> ReportRow {
+        ReportRow("Partie \(ReportFormat.part(part)) de l'offre", kind: .fact, cells: self.offers.map {
+            $0.facts.parts.contains(part) ? .text("présente", tone: .high) : .text("non repérée — à vérifier", tone: .low)
+        })
+    }
+
+    /// The sources of a fact row, in words, as a row of their own.
+    func sourceRow(_ label: String, of row: ReportRow) -> ReportRow {
+        ReportRow(label, kind: .source, cells: row.cells.map { .text($0.source ?? "non trouvé dans les documents de l'offre") })
+    }
+
+    static func correctedText(_ value: JSONValue) -> String? {
+        if case .string(let text) = value { return text }
+        return nil
+    }
+
+    static func correctedDays(_ value: JSONValue) -> Int? {
+        if case .number(let days) = value, days.rounded() == days, abs(days) < 1e9 { return Int(days) }
+        return nil
+    }
+
+    /// `{"amount": 12500000, "currency": "XOF", "tax": "TTC"}`, as the corrections API stores it.
+    static func correctedMoney(_ value: JSONValue) -> Money? {
+        guard case .object(let object) = value, case .number(let amount)? = object["amount"] else { return nil }
+        let currency: String = if case .string(let code)? = object["currency"] { code } else { "XOF" }
+        let tax: Money.Tax? = if case .string(let raw)? = object["tax"] { Money.Tax(rawValue: raw) } else { nil }
+        return Money(amount: Decimal(amount), currency: currency, tax: tax)
+    }
+}
+
+/// The value a field shows: a person's correction of a field the extraction could not read
+/// surely (blue, with who and why), else the extracted value (its confidence's colour, its
+/// source), else nothing (`REVUE MANUELLE`).
+struct Shown<Value: Sendable & Hashable & Codable> {
+    let value: Value?
+    let tone: CellTone
+    let source: String?
+
+    init(_ extracted: Extracted<Value>, _ field: OfferField, _ corrections: [Correction], _ sources: SourceWording,
+         corrected parse: (JSONValue) -> Value?) {
+        if extracted.confidence != .high, let correction = corrections.last(where: { $0.field == field }), let value = parse(correction.value) {
+            (self.value, self.tone, self.source) = (value, .corrected, sources.describe(correction))
+        } else if let value = extracted.value, let source = extracted.source {
+            (self.value, self.tone, self.source) = (value, CellTone(extracted.confidence), sources.describe(source))
+        } else {
+            (self.value, self.tone, self.source) = (nil, .manualReview, nil)
+        }
+    }
+
+    func cell(_ render: (Value) -> CellValue) -> ReportCell {
+        guard let value = self.value else { return .manualReview }
+        return ReportCell(render(value), tone: self.tone, source: self.source)
+    }
+}
