@@ -79,9 +79,11 @@ public struct CaseCursor: Sendable, Hashable {
         self.init(createdAt: Timestamp(iso8601: String(parts[1])), id: id)
     }
 
-    /// Only what PostgreSQL renders: digits, `-`, `:`, `.`, `T`, `+`, `Z`; the database parses it.
-    private static func looksLikeTimestamp(_ text: Substring) -> Bool {
-        (20...40).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isNumber || "-:.T+Z".contains($0)) }
+    /// Only a real instant in the form PostgreSQL renders (`2026-11-25T17:30:00.123456+00:00`):
+    /// a tampered cursor is refused here, never handed to the database to fail there.
+    static func looksLikeTimestamp(_ text: Substring) -> Bool {
+        guard (20...40).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isNumber || "-:.T+Z".contains($0)) }) else { return false }
+        return (try? MemorySearchQuery.date(String(text), field: "cursor")) != nil
     }
 }
 

@@ -16,8 +16,11 @@ public enum FileName {
         guard name.utf8.count > maxBytes else { return name }
         let dot = name.lastIndex(of: ".")
         let ext = dot.map { String(name[$0...]) }.flatMap { $0.utf8.count <= 16 ? $0 : nil } ?? ""
-        var stem = dot != nil && !ext.isEmpty ? String(name[..<dot!]) : name
-        while stem.utf8.count + ext.utf8.count > maxBytes { stem.removeLast() }
-        return stem + ext
+        var stem = (dot != nil && !ext.isEmpty ? String(name[..<dot!]) : name).unicodeScalars
+        // Cut scalar by scalar: one grapheme cluster can itself exceed the limit (a letter with
+        // hundreds of combining marks), and cutting whole Characters would leave nothing.
+        while stem.count > 0, String(stem).utf8.count + ext.utf8.count > maxBytes { stem.removeLast() }
+        let kept = String(stem).trimmingWhitespace()
+        return (kept.isEmpty ? "document" : kept) + ext
     }
 }

@@ -68,8 +68,8 @@ public struct SearchCursor: Sendable, Hashable {
     public init?(token: String) {
         guard token.utf8.count <= 300, let data = Data(base64URLEncoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4, parts[0] == "s1", Float(parts[1]) != nil, let id = UUID(uuidString: parts[3]),
-              parts[2].allSatisfy({ $0.isASCII && ($0.isNumber || "-:.T+Z".contains($0)) }) else { return nil }
+        guard parts.count == 4, parts[0] == "s1", let rank = Float(parts[1]), rank.isFinite, let id = UUID(uuidString: parts[3]),
+              CaseCursor.looksLikeTimestamp(Substring(parts[2])) else { return nil }
         self.init(rank: parts[1], createdAt: Timestamp(iso8601: parts[2]), id: id)
     }
 }

@@ -89,6 +89,20 @@ struct ErrorMapping {
                 return .init(status: .serviceUnavailable, code: "database_unavailable", message: "base de données indisponible ; réessayez dans quelques secondes")
             }
             return nil
+        case let error as PSQLError:
+            // A value the database refused that the domain let through: still the client's input,
+            // so a 4xx (and a warning in the log, since a rule belongs in the domain too).
+            switch error.sqlState?.prefix(2) {
+            case "22":
+                return .init(status: .unprocessableContent, code: "invalid_value", message: "valeur refusée par la base de données (format ou plage invalide)")
+            case "23" where error.sqlState == "23505":
+                return .init(status: .conflict, code: "conflict", message: "conflit avec une écriture concurrente : réessayez")
+            case "23":
+                let constraint = error.serverInfo?[.constraintName] ?? "contrainte"
+                return .init(status: .unprocessableContent, code: "constraint_violation", message: "valeur refusée par la base de données (\(constraint))")
+            default:
+                return nil
+            }
         case let error as HTTPError:
             return .init(status: error.status, code: Self.code(for: error.status), message: error.body ?? Self.message(for: error.status))
         case let error as any HTTPResponseError:

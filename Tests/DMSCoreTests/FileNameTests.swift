@@ -36,3 +36,15 @@ struct FileNameTests {
         #expect(FileName.sanitize(nil, fallbackExtension: "xlsx") == "document.xlsx")
     }
 }
+
+@Suite("File names that are one huge grapheme")
+struct FileNameClusterTests {
+    @Test("a single cluster over 255 bytes is cut scalar by scalar, never to nothing", arguments: [
+        "a" + String(repeating: "\u{301}", count: 200),
+        String(repeating: "👩\u{200D}", count: 40) + ".pdf",
+    ])
+    func cluster(raw: String) {
+        let name = FileName.sanitize(raw, fallbackExtension: "pdf")
+        #expect(!name.isEmpty && name.utf8.count <= 255)
+    }
+}

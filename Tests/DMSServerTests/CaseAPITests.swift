@@ -108,6 +108,8 @@ struct CaseAPITests {
     @Test("list parameters out of range are 422 naming the parameter", arguments: [
         ("limit=0", "limit"), ("limit=201", "limit"), ("limit=x", "limit"), ("status=closed", "status"),
         ("case_type=AO", "case_type"), ("cursor=garbage!", "cursor"),
+        // v1|9999-99-99T99:99:99+00|<uuid>: well-formed characters, impossible instant.
+        ("cursor=djF8OTk5OS05OS05OVQ5OTo5OTo5OSswMHwwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA", "cursor"),
     ])
     func badListParameters(query: String, field: String) async throws {
         try await withTestApp { client, _ in

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
 
 /// First in the chain: every error leaves as JSON with the right status. What the client sees is
 /// the mapping's French message; what the operator needs (the error itself) goes to the log.
@@ -12,8 +13,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let mapping: ErrorMapping
             if let known = ErrorMapping.from(error) {
                 mapping = known
-                if known.status.code >= 500 {
-                    context.logger.warning("request failed", metadata: ["error": "\(error)"])
+                if known.status.code >= 500 || error is PSQLError {
+                    context.logger.warning("request failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
             } else {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
