@@ -2,6 +2,7 @@ import DMSTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite("Cases API")
@@ -73,6 +74,22 @@ struct CaseAPITests {
             let id = try #require(try response.object()["id"] as? String)
             let events = try #require(try await client.send(.get, "/api/cases/\(id)").object()["events"] as? [[String: Any]])
             #expect(events.first?["actor"] as? String == "Awa Traoré")
+        }
+    }
+
+    @Test("a repeated or non-UTF-8 actor header is refused, not stored garbled")
+    func badActor() async throws {
+        try await withTestApp { client, config in
+            var twice = HTTPFields()
+            twice.append(HTTPField(name: HTTPField.Name("X-DMS-Actor")!, value: "a"))
+            twice.append(HTTPField(name: HTTPField.Name("X-DMS-Actor")!, value: "b"))
+            twice[.contentType] = "application/json"
+            let response = try await client.execute(uri: "/api/cases", method: .post, headers: twice, body: ByteBuffer(string: #"{"case_type":"DAO","title":"x"}"#))
+            #expect(response.status == .unprocessableContent && response.errorField == "X-DMS-Actor")
+            let garbled = try await client.send(.post, "/api/cases", json: #"{"case_type":"DAO","title":"x"}"#,
+                                                headers: [HTTPField.Name("X-DMS-Actor")!: "Fran\u{FFFD}ois"])
+            #expect(garbled.status == .unprocessableContent)
+            #expect(try await TestDatabase.integer(config, "SELECT count(*) FROM cases") == 0)
         }
     }
 

@@ -49,6 +49,12 @@ extension Request {
 
     /// Who is acting, recorded on every event this request writes.
     func actor() throws -> ActorName {
-        try ActorName(self.headers[Self.actorHeader])
+        let values = self.headers[values: Self.actorHeader]
+        guard values.count <= 1 else { throw ValidationError(field: "X-DMS-Actor", message: "un seul en-tête X-DMS-Actor attendu") }
+        // Bytes that are not UTF-8 arrive as U+FFFD: refused rather than stored garbled forever.
+        guard !(values.first ?? "").unicodeScalars.contains("\u{FFFD}") else {
+            throw ValidationError(field: "X-DMS-Actor", message: "doit être du texte UTF-8")
+        }
+        return try ActorName(values.first)
     }
 }

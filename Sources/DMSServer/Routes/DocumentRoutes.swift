@@ -18,6 +18,9 @@ struct DocumentRoutes {
             let kind = try Self.kind(context.parameters.get("kind"))
             let actor = try request.actor()
             let files = try await upload.read(request)
+            guard files.count <= Self.maxFilesPerUpload else {
+                throw ValidationError(field: "file", message: "au plus \(Self.maxFilesPerUpload) fichiers par envoi")
+            }
             guard files.count == 1 || kind.allowsSeveralFiles else {
                 throw ValidationError(field: "file", message: "un seul fichier pour « \(kind.rawValue) » (plusieurs fichiers seulement pour « offer »)")
             }
@@ -61,6 +64,9 @@ struct DocumentRoutes {
         let name = FileName.sanitize(file.clientName, fallbackExtension: mediaType.fileExtension)
         return NewDocument(kind: kind, filename: name, mediaType: mediaType, sha256: file.sha256, content: file.content)
     }
+
+    /// One transaction stores them all: beyond this, split the upload (it would outlast the deadline).
+    static let maxFilesPerUpload = 50
 
     static func kind(_ raw: String?) throws -> DocumentKind {
         guard let raw, let kind = DocumentKind(rawValue: raw) else {
