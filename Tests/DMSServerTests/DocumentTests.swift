@@ -217,3 +217,18 @@ struct DocumentTests {
         }
     }
 }
+
+@Suite("Upload size in files")
+struct UploadFileCountTests {
+    @Test("more than 50 files in one upload is 422 naming file, and nothing is stored")
+    func tooManyFiles() async throws {
+        try await withTestApp { client, config in
+            let id = try #require(try await client.createCase()["id"] as? String)
+            var body = MultipartBody()
+            for index in 0..<51 { body.add(SampleFiles.pdf("offre \(index)"), filename: "\(index).pdf") }
+            let response = try await client.upload(body, case: id)
+            #expect(response.status == .unprocessableContent && response.errorField == "file")
+            #expect(try await TestDatabase.integer(config, "SELECT count(*) FROM documents") == 0)
+        }
+    }
+}

@@ -297,12 +297,15 @@ struct ReportTests {
     func tooManySuppliers() async throws {
         try await withTestApp { client, _ in
             let id = try #require(try await client.createCase()["id"] as? String)
-            var offers = MultipartBody()
-            for index in 1...51 {
-                offers.add(try SampleFiles.docx(["Raison sociale : Entreprise \(String(format: "%02d", index)) Sahel", "Montant total : \(index) 000 FCFA"]),
-                           filename: "offre\(index).docx")
+            // At most 50 files per upload: two uploads.
+            for batch in [1...26, 27...51] {
+                var offers = MultipartBody()
+                for index in batch {
+                    offers.add(try SampleFiles.docx(["Raison sociale : Entreprise \(String(format: "%02d", index)) Sahel", "Montant total : \(index) 000 FCFA"]),
+                               filename: "offre\(index).docx")
+                }
+                #expect(try await client.upload(offers, case: id).status == .created)
             }
-            #expect(try await client.upload(offers, case: id).status == .created)
             let analysis = try await client.send(.post, "/api/analyze/\(id)").object()
             #expect((analysis["offers"] as? [[String: Any]])?.count == 51)
             let response = try await client.send(.get, "/api/download/\(id)/cba")
