@@ -17,20 +17,17 @@ public enum TestDatabase {
 
     /// A fresh, migrated database for the duration of `body`.
     public static func withFresh<T: Sendable>(_ body: (DatabaseConfig) async throws -> T) async throws -> T {
-        let config = try await Registry.shared.create()
-        do {
-            let result = try await body(config)
-            try await Registry.shared.drop(config.database)
-            return result
-        } catch {
-            try? await Registry.shared.drop(config.database)
-            throw error
-        }
+        try await self.withCopy(of: nil, body)
     }
 
     /// An empty database (no migration) for the duration of `body`.
     public static func withEmpty<T: Sendable>(_ body: (DatabaseConfig) async throws -> T) async throws -> T {
-        let config = try await Registry.shared.create(template: "template0")
+        try await self.withCopy(of: "template0", body)
+    }
+
+    /// A copy of `template` (the migrated template when nil), dropped afterwards whatever happens.
+    private static func withCopy<T: Sendable>(of template: String?, _ body: (DatabaseConfig) async throws -> T) async throws -> T {
+        let config = try await Registry.shared.create(template: template)
         do {
             let result = try await body(config)
             try await Registry.shared.drop(config.database)

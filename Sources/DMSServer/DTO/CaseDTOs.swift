@@ -68,8 +68,9 @@ struct CaseDTO: ResponseEncodable, Sendable {
     }
 }
 
-struct CasePageDTO: ResponseEncodable, Sendable {
-    let items: [CaseDTO]
+/// One page of any list: `{items, next_cursor}` with an explicit null on the last page.
+struct PageDTO<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    let items: [Item]
     let nextCursor: String?
 
     enum CodingKeys: String, CodingKey {

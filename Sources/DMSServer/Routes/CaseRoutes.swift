@@ -19,14 +19,14 @@ struct CaseRoutes {
                                   response: CaseDTO(created))
         }
 
-        router.get("/api/cases") { request, context -> CasePageDTO in
+        router.get("/api/cases") { request, context -> PageDTO<CaseDTO> in
             let query = request.uri.queryParameters
             let listQuery = try CaseListQuery(
                 limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init),
                 status: query["status"].map(String.init), caseType: query["case_type"].map(String.init),
                 text: query["q"].map(String.init))
             let page = try await cases.list(listQuery, logger: context.logger)
-            return CasePageDTO(items: page.items.map(CaseDTO.init), nextCursor: page.nextCursor)
+            return PageDTO(items: page.items.map(CaseDTO.init), nextCursor: page.nextCursor)
         }
 
         router.get("/api/cases/{id}") { _, context -> CaseDetailDTO in

@@ -15,13 +15,13 @@ struct MemoryRoutes {
             return MemoryHeadDTO(events: head.events, chains: head.chains, head: head.head)
         }
 
-        router.get("/api/memory/search") { request, context -> SearchPageDTO in
+        router.get("/api/memory/search") { request, context -> PageDTO<SearchHitDTO> in
             let query = request.uri.queryParameters
             let search = try MemorySearchQuery(
                 text: query["q"].map(String.init), caseType: query["case_type"].map(String.init), from: query["from"].map(String.init),
                 to: query["to"].map(String.init), limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init))
             let page = try await memory.search(search, logger: context.logger)
-            return SearchPageDTO(items: page.items.map(SearchHitDTO.init), nextCursor: page.nextCursor)
+            return PageDTO(items: page.items.map(SearchHitDTO.init), nextCursor: page.nextCursor)
         }
 
         router.get("/api/memory/export") { request, context -> Response in
@@ -74,22 +74,6 @@ struct SearchHitDTO: Encodable, Sendable {
         self.status = hit.status.rawValue
         self.createdAt = hit.createdAt.iso8601
         self.snippet = hit.snippet
-    }
-}
-
-struct SearchPageDTO: ResponseEncodable, Sendable {
-    let items: [SearchHitDTO]
-    let nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.items, forKey: .items)
-        try container.encode(self.nextCursor, forKey: .nextCursor)
     }
 }
 
