@@ -51,7 +51,8 @@ pg_user() {
 }
 
 as_pg() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From / so that a working directory the postgres user cannot enter is not an issue.
+    if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # A data directory the cluster owner can reach: under the project when it can traverse the path,
