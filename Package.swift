@@ -33,17 +33,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // PostgreSQL: configuration, migrations, repositories.
+        // PostgreSQL: configuration, migrations, repositories, error classification.
         .target(
             name: "DMSStore",
             dependencies: [
                 "DMSCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
@@ -65,17 +65,29 @@ let package = Package(
             resources: [.copy("Resources/pv")],
             swiftSettings: swiftSettings
         ),
-        // HTTP: routes, DTOs, error mapping.
+        // Use cases: one type per operation, shared by the JSON API and the web pages.
+        .target(
+            name: "DMSApp",
+            dependencies: [
+                "DMSCore",
+                "DMSStore",
+                "DMSDocuments",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: routes (decode → use case → encode), wire DTOs, error mapping. No SQL, no driver types.
         .target(
             name: "DMSServer",
             dependencies: [
                 "DMSCore",
                 "DMSStore",
-                "DMSDocuments",
+                "DMSApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
@@ -86,8 +98,8 @@ let package = Package(
             dependencies: [
                 "DMSServer",
                 "DMSStore",
-                "DMSCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -99,8 +111,12 @@ let package = Package(
                 "DMSServer",
                 "DMSStore",
                 "DMSCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -130,6 +146,8 @@ let package = Package(
                 "DMSStore",
                 "DMSCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

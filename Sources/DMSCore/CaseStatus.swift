@@ -1,5 +1,5 @@
 /// Where a case stands. `decided` is final: the committee's decision is never reopened.
-public enum CaseStatus: String, Sendable, Codable, CaseIterable {
+public enum CaseStatus: String, Sendable, CaseIterable {
     case open
     case analyzed
     case decided

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a document is for in a case.
-public enum DocumentKind: String, Sendable, Codable, CaseIterable {
+public enum DocumentKind: String, Sendable, CaseIterable {
     case dao
     case offer
     case cbaTemplate = "cba_template"
@@ -12,7 +12,7 @@ public enum DocumentKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// The formats DMS reads. Decided from the bytes, never from the file name.
-public enum MediaType: String, Sendable, Codable, CaseIterable {
+public enum MediaType: String, Sendable, CaseIterable {
     case pdf = "application/pdf"
     case docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     case xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +27,7 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
 }
 
 /// A stored document's description (its bytes live apart).
-public struct Document: Sendable, Hashable, Codable {
+public struct Document: Sendable, Hashable {
     public let id: UUID
     public let caseID: UUID
     public let kind: DocumentKind
@@ -37,28 +37,6 @@ public struct Document: Sendable, Hashable, Codable {
     public let sha256: String
     public let uploadedBy: String
     public let uploadedAt: Timestamp
-
-    enum CodingKeys: String, CodingKey {
-        case id, kind, filename, size, sha256
-        case caseID = "case_id"
-        case mediaType = "media_type"
-        case uploadedBy = "uploaded_by"
-        case uploadedAt = "uploaded_at"
-    }
-
-    /// Ids in lowercase, as PostgreSQL and every other answer render them.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.id.uuidString.lowercased(), forKey: .id)
-        try container.encode(self.caseID.uuidString.lowercased(), forKey: .caseID)
-        try container.encode(self.kind, forKey: .kind)
-        try container.encode(self.filename, forKey: .filename)
-        try container.encode(self.mediaType, forKey: .mediaType)
-        try container.encode(self.size, forKey: .size)
-        try container.encode(self.sha256, forKey: .sha256)
-        try container.encode(self.uploadedBy, forKey: .uploadedBy)
-        try container.encode(self.uploadedAt, forKey: .uploadedAt)
-    }
 
     public init(id: UUID, caseID: UUID, kind: DocumentKind, filename: String, mediaType: MediaType, size: Int,
                 sha256: String, uploadedBy: String, uploadedAt: Timestamp) {

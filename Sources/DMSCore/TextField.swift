@@ -22,6 +22,10 @@ public struct TextField: Sendable {
         guard let raw else { throw ValidationError(field: field, message: "champ obligatoire") }
         let value = raw.trimmingWhitespace()
         guard !value.isEmpty else { throw ValidationError(field: field, message: "ne doit pas être vide") }
+        // Zero-width and other format characters print nothing: a value made only of them is empty.
+        guard value.unicodeScalars.contains(where: { !$0.isInvisible }) else {
+            throw ValidationError(field: field, message: "ne contient aucun caractère visible")
+        }
         let length = value.unicodeScalars.count
         guard length <= self.maxLength else {
             throw ValidationError(field: field, message: "trop long : \(length) caractères, au plus \(self.maxLength)")
@@ -48,6 +52,14 @@ public struct TextField: Sendable {
 extension Unicode.Scalar {
     /// C0 and C1 control characters, DEL included (Unicode general category Cc).
     var isControl: Bool { self.value < 0x20 || (0x7F...0x9F).contains(self.value) }
+
+    /// Prints nothing: white space, format characters (Cf: zero-width space and joiners, BOM,
+    /// bidi marks), variation selectors, and the Hangul/Braille fillers that render blank.
+    var isInvisible: Bool {
+        if self.properties.isWhitespace || self.properties.generalCategory == .format { return true }
+        if self.properties.isVariationSelector { return true }
+        return [0x115F, 0x1160, 0x2800, 0x3164, 0xFFA0, 0x034F].contains(self.value)
+    }
 }
 
 extension String {

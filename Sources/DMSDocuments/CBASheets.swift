@@ -14,7 +14,7 @@ struct SummarySheet {
         row += 2
         let facts: [(String, String)] = [
             ("Dossier", report.title), ("Identifiant", report.caseID.uuidString.lowercased()), ("Type", report.caseType),
-            ("Lot", report.lot ?? "—"), ("Statut", report.status), ("Généré le", report.generatedAt),
+            ("Lot", report.lot ?? "—"), ("Statut", report.status), ("État du dossier au", report.generatedAt),
             ("Empreinte de la mémoire (dernier événement du dossier)", report.headHash),
             ("Analyse", report.analysis ?? CaseReport.noAnalysis),
         ]

@@ -20,7 +20,8 @@ public struct CBAWriter: Sendable {
         defer { try? FileManager.default.removeItem(at: url) }
         let book = try XLSXWorkbook(path: url.path, tmpdir: temporary.path)
         try book.setProperties(title: "CBA — \(report.title)", subject: report.caseID.uuidString.lowercased(),
-                               comments: "Tableau comparatif généré par DMS le \(report.generatedAt) ; empreinte de la mémoire \(report.headHash)")
+                               comments: "Tableau comparatif généré par DMS, état du dossier au \(report.generatedAt) ; empreinte de la mémoire \(report.headHash)",
+                               created: report.generatedAtEpoch)
         let page = PageText(report)
         try SummarySheet(report: report, page: page).write(in: book)
         try CriteriaSheet(report: report, page: page).write(in: book)
@@ -45,7 +46,7 @@ struct PageText {
         // Excel's header language: `&L`/`&R` sections, `&P`/`&N` page numbers, `&&` a literal `&`;
         // at most 255 bytes each.
         let title = Self.escape(Self.clip(report.title, bytes: 90))
-        self.header = "&L\(title)&RCBA généré le \(report.generatedAt)"
+        self.header = "&L\(title)&RCBA — état au \(report.generatedAt)"
         self.footer = "&LMémoire : \(report.headHash)&RPage &P / &N"
     }
 

@@ -19,7 +19,7 @@ public struct PVWriter: Sendable {
             "{{HEAD_HASH}}": report.headHash,
             "{{GENERATED_AT}}": WordML.escape(report.generatedAt),
             "{{CREATED}}": report.generatedAtISO8601,
-            "{{DESCRIPTION}}": WordML.escape("Généré par DMS le \(report.generatedAt) ; empreinte de la mémoire \(report.headHash)"),
+            "{{DESCRIPTION}}": WordML.escape("Généré par DMS, état du dossier au \(report.generatedAt) ; empreinte de la mémoire \(report.headHash)"),
         ]
         let archive = try Archive(data: Data(), accessMode: .create)
         for (path, template) in try Self.template() {

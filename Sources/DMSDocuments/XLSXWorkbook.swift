@@ -39,7 +39,9 @@ final class XLSXWorkbook {
         free(self.tmpdir)
     }
 
-    func setProperties(title: String, subject: String, comments: String) throws(ReportError) {
+    /// `created` is written into the workbook (libxlsxwriter would use the clock): the same report
+    /// gives the same bytes.
+    func setProperties(title: String, subject: String, comments: String, created: Int) throws(ReportError) {
         let fields: [UnsafeMutablePointer<CChar>] = [title, subject, "DMS", comments, "CBA"].map { (text: String) in strdup(text)! }
         defer { fields.forEach { free($0) } }
         var properties = lxw_doc_properties()
@@ -48,6 +50,7 @@ final class XLSXWorkbook {
         properties.author = fields[2]
         properties.comments = fields[3]
         properties.keywords = fields[4]
+        properties.created = time_t(created)
         try Self.check(workbook_set_properties(self.workbook, &properties), "properties")
     }
 

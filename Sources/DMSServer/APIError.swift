@@ -1,7 +1,7 @@
 import DMSCore
 import DMSStore
+import HTTPTypes
 import Hummingbird
-import PostgresNIO
 
 /// Errors that are about HTTP itself (the body, the media type), not the domain.
 enum APIError: Error, Sendable {
@@ -10,6 +10,8 @@ enum APIError: Error, Sendable {
     case unsupportedMediaType(expected: String)
     case bodyTooLarge(limit: Int)
     case unknownCase
+    /// A known path with a method it does not serve; the methods it does.
+    case methodNotAllowed(allow: [String])
 }
 
 /// The one JSON shape every error takes: `{"error": {"code", "message", "field"?}}`.
@@ -30,12 +32,14 @@ struct ErrorMapping {
     let code: String
     let message: String
     var field: String? = nil
+    var headers: HTTPFields = [:]
 
-    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.headers = headers
     }
 
     static func from(_ error: any Error) -> ErrorMapping? {
@@ -61,6 +65,10 @@ struct ErrorMapping {
                 return .init(status: .badRequest, code: "malformed_multipart", message: detail)
             case .unknownCase:
                 return .init(status: .notFound, code: "not_found", message: "dossier introuvable")
+            case .methodNotAllowed(let allow):
+                return .init(status: .methodNotAllowed, code: "method_not_allowed",
+                             message: "méthode non autorisée sur cette ressource : \(allow.joined(separator: ", "))",
+                             headers: [.allow: allow.joined(separator: ", ")])
             }
         case let error as DocumentError:
             return Self.map(error)
@@ -79,28 +87,24 @@ struct ErrorMapping {
             case .tooManySuppliers(let count, let limit):
                 return .init(status: .unprocessableContent, code: "too_many_suppliers",
                              message: "le tableau comparatif (CBA) présente au plus \(limit) fournisseurs en colonnes ; ce dossier en compte \(count)")
-            case .caseChanging:
-                return .init(status: .serviceUnavailable, code: "case_changing", message: "le dossier est en cours de modification ; réessayez dans quelques secondes")
+            case .notFound:
+                return .init(status: .notFound, code: "not_found", message: "document émis introuvable")
             case .writeFailed:
                 return nil
             }
         case let error as DatabaseError:
-            if case .unavailable = error {
+            // A value the database refused that the domain let through is still the client's
+            // input: a 4xx (and a warning in the log, since a rule belongs in the domain too).
+            switch error {
+            case .unavailable:
                 return .init(status: .serviceUnavailable, code: "database_unavailable", message: "base de données indisponible ; réessayez dans quelques secondes")
-            }
-            return nil
-        case let error as PSQLError:
-            // A value the database refused that the domain let through: still the client's input,
-            // so a 4xx (and a warning in the log, since a rule belongs in the domain too).
-            switch error.sqlState?.prefix(2) {
-            case "22":
+            case .invalidValue:
                 return .init(status: .unprocessableContent, code: "invalid_value", message: "valeur refusée par la base de données (format ou plage invalide)")
-            case "23" where error.sqlState == "23505":
+            case .conflict:
                 return .init(status: .conflict, code: "conflict", message: "conflit avec une écriture concurrente : réessayez")
-            case "23":
-                let constraint = error.serverInfo?[.constraintName] ?? "contrainte"
+            case .constraintViolation(let constraint):
                 return .init(status: .unprocessableContent, code: "constraint_violation", message: "valeur refusée par la base de données (\(constraint))")
-            default:
+            case .unexpected:
                 return nil
             }
         case let error as HTTPError:

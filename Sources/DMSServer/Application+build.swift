@@ -1,28 +1,20 @@
-import DMSCore
-import DMSDocuments
+import DMSApp
 import DMSStore
 import Hummingbird
 import Logging
-import PostgresNIO
 
 /// Builds the whole service: the PostgreSQL pool (a service of the application, so it stops after
 /// the HTTP server on shutdown), migrations before the first request, and the router.
 public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some ApplicationProtocol {
-    // Analysis reads PDFs with poppler's pdftotext: missing is a start-up error, not a 500 later.
-    do {
-        try TextExtractor().checkAvailable()
-    } catch {
-        throw ConfigError("pdftotext (poppler-utils) is missing: apt-get install poppler-utils")
-    }
-    let client = try PostgresClient.make(config.database, pool: config.pool, logger: logger)
-    let database = Database(client: client, requestTimeout: config.pool.requestTimeout)
-    let router = try buildRouter(database: database, config: config)
+    try UseCases.checkRequirements()
+    let database = try Database.connect(config.database, pool: config.pool, logger: logger)
+    let router = try buildRouter(app: UseCases(database: database), config: config)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms"),
         logger: logger
     )
-    app.addServices(client)
+    app.addServices(database.service)
     if config.migrateOnStart {
         app.beforeServerStarts {
             let applied = try await Migrator.bundled().migrate(database, logger: logger)
@@ -32,23 +24,22 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     return app
 }
 
-/// The routes, behind one error middleware and one access log.
-public func buildRouter(database: Database, config: AppConfig) throws -> Router<AppRequestContext> {
+/// The routes, behind one access log, one error middleware and the 405 check. Each route group
+/// decodes its input, calls one use case, and encodes the result.
+func buildRouter(app: UseCases, config: AppConfig) throws -> Router<AppRequestContext> {
+    let docs = try APIDocsRoutes.load()
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ErrorMiddleware())
-    let cases = CaseRepository(database: database)
-    let analyses = AnalysisRepository(database: database)
-    let details = CaseDetailReader(cases: cases, analyses: analyses)
+    router.add(middleware: MethodNotAllowedMiddleware(table: try docs.routeTable()))
     let json = JSONRequest(maxBytes: config.maxJSONBodyBytes)
-    HealthRoutes(probe: HealthProbe(database: database)).register(on: router)
-    try APIDocsRoutes.load().register(on: router)
-    CaseRoutes(cases: cases, details: details, json: json).register(on: router)
-    DecisionRoutes(details: details, json: json).register(on: router)
-    MemoryRoutes(memory: MemoryRepository(database: database), cases: cases).register(on: router)
-    AnalysisRoutes(analyze: AnalyzeCase(analyses: analyses, extractor: TextExtractor()), analyses: analyses, json: json).register(on: router)
-    ReportRoutes(cases: cases, analyses: analyses, reports: ReportRepository(database: database), json: json).register(on: router)
-    DocumentRoutes(documents: DocumentRepository(database: database),
-                   upload: MultipartUpload(maxBytes: config.maxUploadBytes), sniffer: MediaSniffer()).register(on: router)
+    HealthRoutes(app: app).register(on: router)
+    docs.register(on: router)
+    CaseRoutes(app: app, json: json).register(on: router)
+    DecisionRoutes(app: app, json: json).register(on: router)
+    MemoryRoutes(app: app).register(on: router)
+    AnalysisRoutes(app: app, json: json).register(on: router)
+    ReportRoutes(app: app, json: json).register(on: router)
+    DocumentRoutes(app: app, upload: MultipartUpload(maxBytes: config.maxUploadBytes)).register(on: router)
     return router
 }

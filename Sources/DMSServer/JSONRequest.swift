@@ -21,10 +21,39 @@ struct JSONRequest {
             throw APIError.bodyTooLarge(limit: self.maxBytes)
         }
         guard buffer.readableBytes > 0 else { throw APIError.malformedJSON("corps vide") }
+        // Foundation's decoder accepts `{"a":1,}`; RFC 8259 does not, and neither do we.
+        guard !Self.hasTrailingComma(buffer) else { throw APIError.malformedJSON("virgule en trop avant } ou ]") }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
             throw Self.map(error)
+        }
+    }
+
+    /// A `,` followed (after white space) by `}` or `]`, outside strings.
+    static func hasTrailingComma(_ buffer: ByteBuffer) -> Bool {
+        buffer.withUnsafeReadableBytes { bytes in
+            var inString = false
+            var escaped = false
+            var pendingComma = false
+            for byte in bytes {
+                if inString {
+                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+                    continue
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if pendingComma { return true }
+                case UInt8(ascii: "\""):
+                    inString = true
+                default:
+                    break
+                }
+                pendingComma = byte == UInt8(ascii: ",")
+            }
+            return false
         }
     }
 

@@ -1,14 +1,7 @@
+import DMSApp
 import DMSCore
 import Foundation
 import Hummingbird
-
-/// One file as it arrived: its bytes (held once), their SHA-256 computed while reading, and the
-/// name the client gave (for display only).
-struct UploadedFile: Sendable {
-    let clientName: String?
-    let content: ByteBuffer
-    let sha256: String
-}
 
 /// Reads a `multipart/form-data` body as it streams in: the size limit is enforced from
 /// `Content-Length` before reading and while reading otherwise, and each file is hashed chunk by chunk.
@@ -18,7 +11,7 @@ struct MultipartUpload {
     /// Form field names that carry files.
     static let fileFields: Set<String> = ["file", "files", "file[]", "files[]"]
 
-    func read(_ request: Request) async throws -> [UploadedFile] {
+    func read(_ request: Request) async throws -> [IncomingFile] {
         guard let boundary = Self.boundary(request.headers[.contentType]) else {
             throw APIError.unsupportedMediaType(expected: "multipart/form-data (champ « file »)")
         }
@@ -61,7 +54,7 @@ private final class PartCollector {
     private var disposition = ContentDisposition("")
     private var buffer = ByteBuffer()
     private var hasher = ContentHasher()
-    private(set) var files: [UploadedFile] = []
+    private(set) var files: [IncomingFile] = []
 
     func handle(_ event: MultipartStreamParser.Event) {
         switch event {
@@ -73,7 +66,7 @@ private final class PartCollector {
             self.buffer.writeBuffer(&chunk)
         case .partEnd:
             if self.isFile {
-                self.files.append(UploadedFile(clientName: self.disposition.filename, content: self.buffer, sha256: self.hasher.finalize()))
+                self.files.append(IncomingFile(clientName: self.disposition.filename, content: self.buffer, sha256: self.hasher.finalize()))
             }
             self.disposition = ContentDisposition("")
             self.buffer = ByteBuffer()

@@ -41,12 +41,12 @@ public struct AnalysisRepository: Sendable {
     /// Replaces the case's analysis in one transaction, moves an open case to `analyzed`, and
     /// appends `analysis_run` with the input hashes. A case decided meanwhile refuses (409).
     public func save(_ result: AnalysisResult, caseID: UUID, actor: ActorName, logger: Logger) async throws {
-        let inputs = try Self.json(result.inputs)
+        let inputs = try Self.json(result.inputs.map(AnalysisInputRow.init))
         let warnings = try Self.json(result.warnings)
         let criteria = try Self.json(result.criteria.enumerated().map { CriterionRow(position: $0.offset + 1, $0.element) })
         let offers = try Self.json(result.offers.enumerated().map { OfferRow(position: $0.offset + 1, $0.element) })
         let fields = try Self.json(result.offers.flatMap(FieldRow.rows))
-        let summary = try Self.json(AnalysisSummary(result))
+        let payload = EventPayload.analysisRun(result)
         let texts = try Self.json(result.texts.map { ["document_id": $0.key.uuidString.lowercased(), "body": $0.value] })
         try await self.database.transaction(logger: logger) { connection in
             let rows = try await connection.query("SELECT status FROM cases WHERE id = \(caseID) FOR UPDATE", logger: logger)
@@ -86,7 +86,7 @@ public struct AnalysisRepository: Sendable {
                 UPDATE cases SET status = 'analyzed', updated_at = now() WHERE id = \(caseID)
                 """, logger: logger)
             try await connection.query("""
-                INSERT INTO events (case_id, type, actor, payload) VALUES (\(caseID), 'analysis_run', \(actor.value), \(summary)::jsonb)
+                INSERT INTO events (case_id, type, actor, payload) VALUES (\(caseID), \(payload.type.rawValue), \(actor.value), \(payload.json)::jsonb)
                 """, logger: logger)
         }
     }
@@ -102,9 +102,10 @@ public struct AnalysisRepository: Sendable {
 
     /// Records a person's value for a field in REVUE MANUELLE (or inferred), with the reason,
     /// and appends `offer_corrected`. The extracted value stays as it was.
-    public func correct(caseID: UUID, supplierKey: String, field: OfferField, value: JSONValue, reason: String,
-                        actor: ActorName, logger: Logger) async throws -> CaseAnalysis {
-        let encodedValue = try Self.json(value)
+    public func correct(caseID: UUID, supplierKey: String, _ correction: NewCorrection, actor: ActorName, logger: Logger) async throws -> CaseAnalysis {
+        let field = correction.field
+        let encodedValue = CanonicalJSON.string(correction.value)
+        let payload = EventPayload.offerCorrected(supplierKey: supplierKey, correction)
         return try await self.database.transaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT c.status, f.confidence, (f.case_id IS NOT NULL)
@@ -122,13 +123,11 @@ public struct AnalysisRepository: Sendable {
             try await connection.query("""
                 WITH correction AS (
                     INSERT INTO offer_corrections (case_id, supplier_key, field, value, reason, corrected_by)
-                    VALUES (\(caseID), \(supplierKey), \(field.rawValue), \(encodedValue)::jsonb, \(reason), \(actor.value))
-                    RETURNING *
+                    VALUES (\(caseID), \(supplierKey), \(field.rawValue), \(encodedValue)::jsonb, \(correction.reason), \(actor.value))
+                    RETURNING case_id, corrected_by
                 )
                 INSERT INTO events (case_id, type, actor, payload)
-                SELECT case_id, 'offer_corrected', corrected_by,
-                       jsonb_build_object('supplier_key', supplier_key, 'field', field, 'value', value, 'reason', reason)
-                FROM correction
+                SELECT case_id, \(payload.type.rawValue), corrected_by, \(payload.json)::jsonb FROM correction
                 """, logger: logger)
             guard let analysis = try await Self.read(caseID, on: connection, logger: logger) else { throw AnalysisError.noAnalysis }
             return analysis

@@ -57,12 +57,23 @@ struct FieldRow: Encodable {
     init<V>(_ key: String, _ field: OfferField, _ extracted: Extracted<V>) throws {
         self.supplier_key = key
         self.field = field.rawValue
-        self.value = try extracted.value.map { try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode($0)) }
+        self.value = try extracted.value.map(Self.jsonValue)
         self.confidence = extracted.confidence?.rawValue
         self.document_id = extracted.source?.documentID.uuidString.lowercased()
         self.sha256 = extracted.source?.sha256
         self.location = extracted.source?.location.description
         self.snippet = extracted.source?.snippet
+    }
+
+    /// The stored form of a field's value: a name, a number of days, or an amount.
+    static func jsonValue(_ value: some Sendable & Hashable) throws -> JSONValue {
+        switch value {
+        case let text as String: return .string(text)
+        case let days as Int: return .number(Double(days))
+        case let money as Money:
+            return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(MoneyRow(money)))
+        default: throw DatabaseError.unexpected("no stored form for \(type(of: value))")
+        }
     }
 
     static func rows(_ offer: SupplierOffer) throws -> [FieldRow] {
@@ -72,27 +83,6 @@ struct FieldRow: Encodable {
             try FieldRow(offer.key, .deliveryDays, offer.facts.deliveryDays),
             try FieldRow(offer.key, .validityDays, offer.facts.validityDays),
         ]
-    }
-}
-
-/// The `analysis_run` event's payload: what was read (hashes) and what came out (counts).
-struct AnalysisSummary: Encodable {
-    let inputs: [AnalysisInput]
-    let criteria: Int
-    let suppliers: [String]
-    let fields_in_manual_review: Int
-    let warnings: [String]
-
-    init(_ result: AnalysisResult) {
-        self.inputs = result.inputs
-        self.criteria = result.criteria.count
-        self.suppliers = result.offers.map(\.key)
-        self.fields_in_manual_review = result.offers.reduce(0) { count, offer in
-            let facts = offer.facts
-            return count + [facts.supplier.isMissing, facts.totalAmount.isMissing, facts.deliveryDays.isMissing, facts.validityDays.isMissing]
-                .filter { $0 }.count
-        }
-        self.warnings = result.warnings
     }
 }
 
@@ -113,7 +103,7 @@ extension AnalysisRepository {
             SELECT label, category, points::text, weight_percent::text, eliminatory, document_id, sha256, location, snippet
             FROM criteria WHERE case_id = \(caseID) ORDER BY position
             """, logger: logger).decode((String, String, String?, String?, Bool, UUID, String, String, String).self) {
-            let source = SourceRef(documentID: documentID, sha256: sha, location: try decoder.decode(TextLocation.self, from: Data("\"\(location)\"".utf8)), snippet: snippet)
+            let source = SourceRef(documentID: documentID, sha256: sha, location: try Self.location(location), snippet: snippet)
             criteria.append(Criterion(label: label, category: Criterion.Category(rawValue: category) ?? .technique,
                                       points: points.flatMap { Decimal(string: $0) }, weightPercent: weight.flatMap { Decimal(string: $0) },
                                       eliminatory: eliminatory, source: source))
@@ -131,11 +121,11 @@ extension AnalysisRepository {
             """, logger: logger).decode((String, String, String?, String?, UUID?, String?, String?, String?).self) {
             guard let index = offers.firstIndex(where: { $0.0 == key }), let field = OfferField(rawValue: field) else { continue }
             guard let value, let confidence = confidence.flatMap(Confidence.init), let documentID, let sha, let location, let snippet else { continue }
-            let source = SourceRef(documentID: documentID, sha256: sha, location: try decoder.decode(TextLocation.self, from: Data("\"\(location)\"".utf8)), snippet: snippet)
+            let source = SourceRef(documentID: documentID, sha256: sha, location: try Self.location(location), snippet: snippet)
             let data = Data(value.utf8)
             switch field {
             case .supplier: offers[index].1.supplier = Extracted(try decoder.decode(String.self, from: data), confidence, source)
-            case .totalAmount: offers[index].1.totalAmount = Extracted(try decoder.decode(Money.self, from: data), confidence, source)
+            case .totalAmount: offers[index].1.totalAmount = Extracted(try decoder.decode(MoneyRow.self, from: data).money, confidence, source)
             case .deliveryDays: offers[index].1.deliveryDays = Extracted(try decoder.decode(Int.self, from: data), confidence, source)
             case .validityDays: offers[index].1.validityDays = Extracted(try decoder.decode(Int.self, from: data), confidence, source)
             }
@@ -152,9 +142,14 @@ extension AnalysisRepository {
         }
         return CaseAnalysis(
             runAt: Timestamp(iso8601: runAt), runBy: runBy,
-            inputs: try decoder.decode([AnalysisInput].self, from: Data(inputsJSON.utf8)),
+            inputs: try decoder.decode([AnalysisInputRow].self, from: Data(inputsJSON.utf8)).map { try $0.input() },
             warnings: try decoder.decode([String].self, from: Data(warningsJSON.utf8)),
             criteria: criteria,
             offers: offers.map { StoredOffer(key: $0.0, facts: $0.1, corrections: corrections[$0.0] ?? []) })
+    }
+
+    static func location(_ text: String) throws -> TextLocation {
+        guard let location = TextLocation(parsing: text) else { throw DatabaseError.unexpected("bad location \(text)") }
+        return location
     }
 }

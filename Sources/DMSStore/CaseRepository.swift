@@ -13,7 +13,8 @@ public struct CaseRepository: Sendable {
     }
 
     public func create(_ new: NewCase, actor: ActorName, logger: Logger) async throws -> Case {
-        try await self.database.run { client in
+        let payload = EventPayload.caseCreated(new)
+        return try await self.database.run { client in
             let rows = try await client.query("""
                 WITH new_case AS (
                     INSERT INTO cases (case_type, title, lot, created_by)
@@ -21,9 +22,7 @@ public struct CaseRepository: Sendable {
                     RETURNING id, case_type, title, lot, status, created_at, updated_at
                 ), event AS (
                     INSERT INTO events (case_id, type, actor, payload)
-                    SELECT id, 'case_created', \(actor.value),
-                           jsonb_build_object('case_type', case_type, 'title', title, 'lot', lot)
-                    FROM new_case
+                    SELECT id, \(payload.type.rawValue), \(actor.value), \(payload.json)::jsonb FROM new_case
                 )
                 SELECT id, case_type, title, lot, status, iso_utc(created_at), iso_utc(updated_at) FROM new_case
                 """, logger: logger)
@@ -31,6 +30,16 @@ public struct CaseRepository: Sendable {
                 throw DatabaseError.unexpected("INSERT … RETURNING returned no row")
             }
             return created
+        }
+    }
+
+    /// Whether the case exists: one index probe, for answers that only need a 404.
+    public func exists(id: UUID, logger: Logger) async throws -> Bool {
+        try await self.database.run { client in
+            for try await found in try await client.query("SELECT EXISTS (SELECT 1 FROM cases WHERE id = \(id))", logger: logger).decode(Bool.self) {
+                return found
+            }
+            return false
         }
     }
 
@@ -64,43 +73,49 @@ public struct CaseRepository: Sendable {
 
     public func detail(id: UUID, logger: Logger) async throws -> CaseDetail {
         try await self.database.run { client in
-            let rows = try await client.query("""
-                SELECT c.id, c.case_type, c.title, c.lot, c.status, iso_utc(c.created_at), iso_utc(c.updated_at),
-                       d.chosen_supplier, d.decision_reason, d.next_action, d.decided_by, iso_utc(d.decided_at),
-                       (SELECT coalesce(json_agg(json_build_object(
-                                   'seq', e.seq, 'type', e.type, 'actor', e.actor, 'at', iso_utc(e.created_at),
-                                   'prev_hash', e.prev_hash, 'hash', e.hash, 'payload', e.payload) ORDER BY e.seq), '[]')::text
-                        FROM events e WHERE e.case_id = c.id),
-                       (SELECT coalesce(json_agg(json_build_object(
-                                   'id', d.id, 'case_id', d.case_id, 'kind', d.kind, 'filename', d.filename,
-                                   'media_type', d.media_type, 'size', d.size, 'sha256', d.sha256,
-                                   'uploaded_by', d.uploaded_by, 'uploaded_at', iso_utc(d.uploaded_at))
-                                   ORDER BY d.uploaded_at, d.id), '[]')::text
-                        FROM documents d WHERE d.case_id = c.id),
-                       EXISTS (SELECT 1 FROM analyses a WHERE a.case_id = c.id)
-                FROM cases c LEFT JOIN decisions d ON d.case_id = c.id
-                WHERE c.id = \(id)
-                """, logger: logger)
-            for try await row in rows {
-                let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, events, documents, analysed) =
-                    try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, String, String, Bool).self)
-                let record = try Case(row: (caseID, caseType, title, lot, status, created, updated))
-                var decision: Decision?
-                if let supplier, let reason, let by, let at {
-                    decision = Decision(chosenSupplier: supplier, decisionReason: reason, nextAction: next, decidedBy: by, decidedAt: Timestamp(iso8601: at))
-                }
-                let history = try JSONDecoder().decode([Event].self, from: Data(events.utf8))
-                let files = try JSONDecoder().decode([Document].self, from: Data(documents.utf8))
-                return CaseDetail(case: record, decision: decision, documents: files, events: history, hasAnalysis: analysed)
-            }
-            throw CaseError.notFound(id)
+            try await client.withConnection { connection in try await Self.detail(id: id, on: connection, logger: logger) }
         }
+    }
+
+    /// The case, its decision, documents and events in one query, on a caller's connection (a
+    /// snapshot joins it to other reads).
+    static func detail(id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> CaseDetail {
+        let rows = try await connection.query("""
+            SELECT c.id, c.case_type, c.title, c.lot, c.status, iso_utc(c.created_at), iso_utc(c.updated_at),
+                   d.chosen_supplier, d.decision_reason, d.next_action, d.decided_by, iso_utc(d.decided_at),
+                   (SELECT coalesce(json_agg(json_build_object(
+                               'seq', e.seq, 'type', e.type, 'actor', e.actor, 'at', iso_utc(e.created_at),
+                               'prev_hash', e.prev_hash, 'hash', e.hash, 'payload', e.payload) ORDER BY e.seq), '[]')::text
+                    FROM events e WHERE e.case_id = c.id),
+                   (SELECT coalesce(json_agg(json_build_object(
+                               'id', d.id, 'case_id', d.case_id, 'kind', d.kind, 'filename', d.filename,
+                               'media_type', d.media_type, 'size', d.size, 'sha256', d.sha256,
+                               'uploaded_by', d.uploaded_by, 'uploaded_at', iso_utc(d.uploaded_at))
+                               ORDER BY d.uploaded_at, d.id), '[]')::text
+                    FROM documents d WHERE d.case_id = c.id),
+                   EXISTS (SELECT 1 FROM analyses a WHERE a.case_id = c.id)
+            FROM cases c LEFT JOIN decisions d ON d.case_id = c.id
+            WHERE c.id = \(id)
+            """, logger: logger)
+        for try await row in rows {
+            let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, events, documents, analysed) =
+                try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, String, String, Bool).self)
+            let record = try Case(row: (caseID, caseType, title, lot, status, created, updated))
+            var decision: Decision?
+            if let supplier, let reason, let by, let at {
+                decision = Decision(chosenSupplier: supplier, decisionReason: reason, nextAction: next, decidedBy: by, decidedAt: Timestamp(iso8601: at))
+            }
+            return CaseDetail(case: record, decision: decision, documents: try DocumentRow.decodeList(documents),
+                              events: try EventRow.decodeList(events), hasAnalysis: analysed)
+        }
+        throw CaseError.notFound(id)
     }
 
     /// Records the committee's decision: locks the case, refuses a second decision, inserts the
     /// decision, marks the case decided and appends `decision_recorded`, all in one statement.
     public func decide(caseID: UUID, _ decision: NewDecision, actor: ActorName, logger: Logger) async throws -> CaseDetail {
         let supplierKey = SupplierName.key(decision.chosenSupplier)
+        let payload = EventPayload.decisionRecorded(decision)
         let outcome: DecideOutcome = try await self.database.run { client in
             let rows = try await client.query("""
                 WITH target AS (
@@ -122,9 +137,8 @@ public struct CaseRepository: Sendable {
                     RETURNING cases.id
                 ), event AS (
                     INSERT INTO events (case_id, type, actor, payload)
-                    SELECT d.case_id, 'decision_recorded', \(actor.value),
-                           jsonb_build_object('chosen_supplier', d.chosen_supplier, 'decision_reason', d.decision_reason,
-                                              'next_action', d.next_action, 'previous_status', t.status)
+                    SELECT d.case_id, \(payload.type.rawValue), \(actor.value),
+                           \(payload.json)::jsonb || jsonb_build_object(\(EventPayload.previousStatusKey)::text, t.status)
                     FROM decision d CROSS JOIN target t
                 )
                 SELECT EXISTS (SELECT 1 FROM updated), target.status, supplier.known FROM target, supplier

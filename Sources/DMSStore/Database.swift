@@ -1,6 +1,6 @@
 import Logging
 import PostgresNIO
-import _ConnectionPoolModule
+import ServiceLifecycle
 
 /// The live database: a pooled client plus the rules every query follows — a deadline, and one
 /// vocabulary for "the database is not there" so callers can answer 503 instead of hanging.
@@ -11,6 +11,23 @@ public struct Database: Sendable {
     public init(client: PostgresClient, requestTimeout: Duration) {
         self.client = client
         self.requestTimeout = requestTimeout
+    }
+
+    /// A pool for `config`; nothing connects until `service` runs.
+    public static func connect(_ config: DatabaseConfig, pool: PoolSettings, logger: Logger) throws(ConfigError) -> Database {
+        Database(client: try PostgresClient.make(config, pool: pool, logger: logger), requestTimeout: pool.requestTimeout)
+    }
+
+    /// The pool's background work, to run beside the HTTP server (and stop after it).
+    public var service: any Service { self.client }
+
+    /// Runs `body` in one REPEATABLE READ, READ ONLY transaction: every read in it sees the same
+    /// committed state, and it can write nothing.
+    public func snapshot<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await self.transaction(logger: logger) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            return try await body(connection)
+        }
     }
 
     /// Runs `operation` within the request deadline (or `timeout`); connection-level failures
@@ -41,11 +58,20 @@ public enum DatabaseError: Error, Sendable, CustomStringConvertible {
     case unavailable(String)
     /// The database answered something the code does not expect: a bug or a schema drift.
     case unexpected(String)
+    /// A value the database refused (SQLSTATE class 22: format or range) that the domain let through.
+    case invalidValue(String)
+    /// A unique constraint lost to a concurrent write (23505): retrying may succeed.
+    case conflict(String)
+    /// A CHECK, NOT NULL or foreign-key constraint refused the write (class 23), by name.
+    case constraintViolation(constraint: String)
 
     public var description: String {
         switch self {
         case .unavailable(let reason): "database unavailable: \(reason)"
         case .unexpected(let what): "unexpected database answer: \(what)"
+        case .invalidValue(let what): "value refused by the database: \(what)"
+        case .conflict(let what): "concurrent write conflict: \(what)"
+        case .constraintViolation(let constraint): "constraint violated: \(constraint)"
         }
     }
 
@@ -59,11 +85,14 @@ public enum DatabaseError: Error, Sendable, CustomStringConvertible {
             return error
         case is DatabaseError, is CancellationError:
             return error
-        case is ConnectionPoolError:
-            return DatabaseError.unavailable("connection pool: \(error)")
         case let error as PSQLError:
             return classify(error)
         default:
+            // The pool's own errors (circuit breaker, …) come from a module PostgresNIO does not
+            // export under a stable name: recognised by type name rather than importing it.
+            if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") {
+                return DatabaseError.unavailable("connection pool: \(error)")
+            }
             return error
         }
     }
@@ -80,6 +109,10 @@ public enum DatabaseError: Error, Sendable, CustomStringConvertible {
             if state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" {
                 return DatabaseError.unavailable("server said \(state)")
             }
+            let message = error.serverInfo?[.message] ?? state
+            if state.hasPrefix("22") { return DatabaseError.invalidValue(message) }
+            if state == "23505" { return DatabaseError.conflict(error.serverInfo?[.constraintName] ?? message) }
+            if state.hasPrefix("23") { return DatabaseError.constraintViolation(constraint: error.serverInfo?[.constraintName] ?? "contrainte") }
             return error
         default:
             return error
@@ -89,5 +122,5 @@ public enum DatabaseError: Error, Sendable, CustomStringConvertible {
 
 extension PSQLError {
     /// The SQLSTATE of a server error, if this is one.
-    public var sqlState: String? { self.code == .server ? self.serverInfo?[.sqlState] : nil }
+    var sqlState: String? { self.code == .server ? self.serverInfo?[.sqlState] : nil }
 }

@@ -48,12 +48,16 @@ public struct DocumentRepository: Sendable {
     }
 
     private static func store(_ file: NewDocument, caseID: UUID, actor: ActorName, on connection: PostgresConnection, logger: Logger) async throws -> StoredDocument {
+        // The id is chosen here so that the event's payload is built (and pinned) in Swift.
+        let id = UUID()
+        let payload = EventPayload.documentUploaded(id: id, kind: file.kind, filename: file.filename, mediaType: file.mediaType,
+                                                    size: file.content.readableBytes, sha256: file.sha256)
         let rows = try await connection.query("""
             WITH target AS (
                 SELECT id, status FROM cases WHERE id = \(caseID) FOR SHARE
             ), inserted AS (
-                INSERT INTO documents (case_id, kind, filename, media_type, size, sha256, uploaded_by)
-                SELECT id, \(file.kind.rawValue), \(file.filename), \(file.mediaType.rawValue), \(file.content.readableBytes),
+                INSERT INTO documents (id, case_id, kind, filename, media_type, size, sha256, uploaded_by)
+                SELECT \(id), id, \(file.kind.rawValue), \(file.filename), \(file.mediaType.rawValue), \(file.content.readableBytes),
                        \(file.sha256), \(actor.value)
                 FROM target WHERE status <> 'decided'
                 ON CONFLICT (case_id, sha256) DO NOTHING
@@ -63,10 +67,7 @@ public struct DocumentRepository: Sendable {
                 SELECT id, sha256, \(file.content) FROM inserted
             ), event AS (
                 INSERT INTO events (case_id, type, actor, payload)
-                SELECT case_id, 'document_uploaded', \(actor.value),
-                       jsonb_build_object('document_id', id, 'kind', kind, 'filename', filename,
-                                          'media_type', media_type, 'size', size, 'sha256', sha256)
-                FROM inserted
+                SELECT case_id, \(payload.type.rawValue), \(actor.value), \(payload.json)::jsonb FROM inserted
             ), found AS (
                 SELECT * FROM inserted
                 UNION ALL

@@ -1,10 +1,10 @@
 import DMSCore
 import Foundation
 import Logging
+import NIOCore
 import PostgresNIO
 
-/// The memory of generated reports: each CBA or PV handed out is recorded with the hash of its
-/// bytes, so a file found later can be matched to the state it came from.
+/// Issued reports: the state they are rendered from, and every version kept byte for byte.
 public struct ReportRepository: Sendable {
     let database: Database
 
@@ -12,18 +12,127 @@ public struct ReportRepository: Sendable {
         self.database = database
     }
 
-    /// Appends `cba_generated` or `pv_generated` to the case's chain (the `events_link` trigger
-    /// numbers and hashes it). An unknown case is a 404, not a foreign-key error.
-    public func recordGenerated(caseID: UUID, type: String, payload: [String: JSONValue], actor: ActorName, logger: Logger) async throws {
-        let body = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+    /// The case and its analysis as one committed state (REPEATABLE READ, READ ONLY).
+    public func snapshot(caseID: UUID, logger: Logger) async throws -> ReportSnapshot {
+        try await self.database.snapshot(logger: logger) { connection in
+            let detail = try await CaseRepository.detail(id: caseID, on: connection, logger: logger)
+            let analysis = detail.hasAnalysis ? try await AnalysisRepository.read(caseID, on: connection, logger: logger) : nil
+            return ReportSnapshot(detail: detail, analysis: analysis)
+        }
+    }
+
+    /// A rendered report to keep: its bytes and what they describe.
+    public struct NewReport: Sendable {
+        public let kind: ReportKind
+        public let mediaType: MediaType
+        /// The file name without the version (`CBA-1a2b3c4d`); `-vN` and the extension are added.
+        public let baseName: String
+        public let content: ByteBuffer
+        public let sha256: String
+        public let memoryHead: String
+
+        public init(kind: ReportKind, mediaType: MediaType, baseName: String, content: ByteBuffer, sha256: String, memoryHead: String) {
+            self.kind = kind
+            self.mediaType = mediaType
+            self.baseName = baseName
+            self.content = content
+            self.sha256 = sha256
+            self.memoryHead = memoryHead
+        }
+    }
+
+    /// Stores the next version of `report.kind` for the case and appends `report_issued`, in one
+    /// transaction. The case row is locked so two issues of one kind never share a version.
+    public func issue(_ report: NewReport, caseID: UUID, actor: ActorName, logger: Logger) async throws -> IssuedReport {
+        try await self.database.transaction(logger: logger) { connection in
+            var exists = false
+            for try await _ in try await connection.query("SELECT 1 FROM cases WHERE id = \(caseID) FOR UPDATE", logger: logger).decode(Int.self) {
+                exists = true
+            }
+            guard exists else { throw CaseError.notFound(caseID) }
+            var version = 1
+            for try await next in try await connection.query("""
+                SELECT coalesce(max(version), 0) + 1 FROM reports WHERE case_id = \(caseID) AND kind = \(report.kind.rawValue)
+                """, logger: logger).decode(Int.self) {
+                version = next
+            }
+            let filename = "\(report.baseName)-v\(version).\(report.mediaType.fileExtension)"
+            let size = report.content.readableBytes
+            let payload = EventPayload.reportIssued(kind: report.kind, version: version, sha256: report.sha256, size: size,
+                                                    filename: filename, memoryHead: report.memoryHead)
+            let rows = try await connection.query("""
+                WITH issued AS (
+                    INSERT INTO reports (case_id, kind, version, filename, media_type, size, sha256, memory_head, issued_by, content)
+                    VALUES (\(caseID), \(report.kind.rawValue), \(version), \(filename), \(report.mediaType.rawValue), \(size),
+                            \(report.sha256), \(report.memoryHead), \(actor.value), \(report.content))
+                    RETURNING id, issued_at
+                ), event AS (
+                    INSERT INTO events (case_id, type, actor, payload)
+                    SELECT \(caseID), \(payload.type.rawValue), \(actor.value), \(payload.json)::jsonb FROM issued
+                )
+                SELECT id, iso_utc(issued_at) FROM issued
+                """, logger: logger)
+            for try await (id, issuedAt) in rows.decode((UUID, String).self) {
+                return IssuedReport(id: id, caseID: caseID, kind: report.kind, version: version, filename: filename, mediaType: report.mediaType,
+                                    size: size, sha256: report.sha256, memoryHead: report.memoryHead, issuedBy: actor.value,
+                                    issuedAt: Timestamp(iso8601: issuedAt))
+            }
+            throw DatabaseError.unexpected("INSERT INTO reports returned no row")
+        }
+    }
+
+    /// Every issued version of the case's reports, newest first.
+    public func list(caseID: UUID, logger: Logger) async throws -> [IssuedReport] {
         try await self.database.run { client in
             let rows = try await client.query("""
-                INSERT INTO events (case_id, type, actor, payload)
-                SELECT id, \(type), \(actor.value), \(body)::jsonb FROM cases WHERE id = \(caseID)
-                RETURNING seq
+                SELECT c.id, \(unescaped: Self.columns)
+                FROM cases c LEFT JOIN reports r ON r.case_id = c.id
+                WHERE c.id = \(caseID)
+                ORDER BY r.issued_at DESC, r.version DESC
                 """, logger: logger)
-            for try await _ in rows.decode(Int.self) { return }
-            throw CaseError.notFound(caseID)
+            var found = false
+            var reports: [IssuedReport] = []
+            for try await row in rows {
+                found = true
+                if let report = try Self.decode(row, offset: 1) { reports.append(report) }
+            }
+            guard found else { throw CaseError.notFound(caseID) }
+            return reports
         }
+    }
+
+    /// One issued version with its exact bytes.
+    public func report(id: UUID, logger: Logger) async throws -> (IssuedReport, ByteBuffer) {
+        try await self.database.run { client in
+            let rows = try await client.query("SELECT r.content, \(unescaped: Self.columns) FROM reports r WHERE r.id = \(id)", logger: logger)
+            for try await row in rows {
+                guard let report = try Self.decode(row, offset: 1) else { break }
+                return (report, try row.makeRandomAccess()[0].decode(ByteBuffer.self, context: .default))
+            }
+            throw ReportError.notFound(id)
+        }
+    }
+
+    private static let columns = """
+        r.id, r.case_id, r.kind, r.version, r.filename, r.media_type, r.size, r.sha256, r.memory_head, r.issued_by, iso_utc(r.issued_at)
+        """
+
+    private static func decode(_ row: PostgresRow, offset: Int) throws -> IssuedReport? {
+        let columns = row.makeRandomAccess()
+        guard let id = try columns[offset].decode(UUID?.self, context: .default) else { return nil }
+        let kind = try columns[offset + 2].decode(String.self, context: .default)
+        let media = try columns[offset + 5].decode(String.self, context: .default)
+        guard let kind = ReportKind(rawValue: kind), let media = MediaType(rawValue: media) else {
+            throw DatabaseError.unexpected("unknown kind/media type in report \(id)")
+        }
+        return IssuedReport(
+            id: id, caseID: try columns[offset + 1].decode(UUID.self, context: .default), kind: kind,
+            version: try columns[offset + 3].decode(Int.self, context: .default),
+            filename: try columns[offset + 4].decode(String.self, context: .default), mediaType: media,
+            size: try columns[offset + 6].decode(Int.self, context: .default),
+            sha256: try columns[offset + 7].decode(String.self, context: .default),
+            memoryHead: try columns[offset + 8].decode(String.self, context: .default),
+            issuedBy: try columns[offset + 9].decode(String.self, context: .default),
+            issuedAt: Timestamp(iso8601: try columns[offset + 10].decode(String.self, context: .default)))
     }
 }

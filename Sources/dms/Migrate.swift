@@ -1,6 +1,6 @@
 import ArgumentParser
 import DMSStore
-import PostgresNIO
+import Logging
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit (safe to run concurrently).")
@@ -20,14 +20,13 @@ struct Migrate: AsyncParsableCommand {
 /// Runs `body` with a live pool for one-shot commands, then shuts the pool down.
 func withDatabase<T: Sendable>(_ config: DatabaseConfig, pool: PoolSettings, logger: Logger,
                                _ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-    let client = try PostgresClient.make(config, pool: pool, logger: logger)
+    let database = try Database.connect(config, pool: pool, logger: logger)
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
-            await client.run()
+            try await database.service.run()
             return nil
         }
         defer { group.cancelAll() }
-        let result = try await body(Database(client: client, requestTimeout: pool.requestTimeout))
-        return result
+        return try await body(database)
     }
 }

@@ -82,3 +82,29 @@ struct NewDecisionTests {
         #expect(throws: ValidationError.self) { try ActorName("x\u{0}") }
     }
 }
+
+@Suite("Text fields: invisible characters")
+struct InvisibleTextTests {
+    @Test("a title made only of invisible characters is refused; one visible letter among them is kept")
+    func invisible() throws {
+        for raw in ["\u{200B}", "\u{200B}\u{200C}\u{200D}\u{2060}", "\u{FEFF}", "\u{3164}", " \u{200B} ", "\u{FE0F}"] {
+            #expect(throws: ValidationError.self, "\(raw.unicodeScalars.map { String($0.value, radix: 16) })") {
+                try TextField.title.validate(raw, field: "title")
+            }
+        }
+        #expect(try TextField.title.validate("\u{200B}A\u{200B}", field: "title") == "\u{200B}A\u{200B}")
+        #expect(try TextField.title.validate("Ségou 🇲🇱", field: "title") == "Ségou 🇲🇱")
+    }
+}
+
+@Suite("Dates in queries")
+struct QueryDateTests {
+    @Test("a day that does not exist is refused, not rolled over")
+    func impossible() throws {
+        for raw in ["2026-02-30", "2026-02-29", "2026-13-01", "2026-04-31", "2026-01-01T24:00:00Z", "2026-00-10"] {
+            #expect(throws: ValidationError.self, "\(raw)") { try MemorySearchQuery.date(raw, field: "from") }
+        }
+        #expect(try MemorySearchQuery.date("2028-02-29", field: "from")?.iso8601 == "2028-02-29T00:00:00Z")
+        #expect(try MemorySearchQuery.date("2026-11-29T10:15:00+01:00", field: "from")?.iso8601 == "2026-11-29T09:15:00Z")
+    }
+}

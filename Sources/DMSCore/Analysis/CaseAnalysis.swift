@@ -1,7 +1,7 @@
 import Foundation
 
 /// The fields of an offer that the committee compares, as named in the API and the database.
-public enum OfferField: String, Sendable, Hashable, Codable, CaseIterable {
+public enum OfferField: String, Sendable, Hashable, CaseIterable {
     case supplier
     case totalAmount = "total_amount"
     case deliveryDays = "delivery_days"
@@ -10,18 +10,12 @@ public enum OfferField: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A person's value for a field the extraction could not read, with who and why. Kept beside the
 /// extracted value, never merged into it.
-public struct Correction: Sendable, Hashable, Codable {
+public struct Correction: Sendable, Hashable {
     public let field: OfferField
     public let value: JSONValue
     public let reason: String
     public let correctedBy: String
     public let correctedAt: Timestamp
-
-    enum CodingKeys: String, CodingKey {
-        case field, value, reason
-        case correctedBy = "corrected_by"
-        case correctedAt = "corrected_at"
-    }
 
     public init(field: OfferField, value: JSONValue, reason: String, correctedBy: String, correctedAt: Timestamp) {
         self.field = field
@@ -66,30 +60,17 @@ public struct CaseAnalysis: Sendable, Hashable {
 }
 
 /// A document an analysis read, with the hash of the exact bytes.
-public struct AnalysisInput: Sendable, Hashable, Codable {
+public struct AnalysisInput: Sendable, Hashable {
     public let documentID: UUID
     public let kind: DocumentKind
     public let filename: String
     public let sha256: String
-
-    enum CodingKeys: String, CodingKey {
-        case kind, filename, sha256
-        case documentID = "document_id"
-    }
 
     public init(documentID: UUID, kind: DocumentKind, filename: String, sha256: String) {
         self.documentID = documentID
         self.kind = kind
         self.filename = filename
         self.sha256 = sha256
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.documentID.uuidString.lowercased(), forKey: .documentID)
-        try container.encode(self.kind, forKey: .kind)
-        try container.encode(self.filename, forKey: .filename)
-        try container.encode(self.sha256, forKey: .sha256)
     }
 }
 

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The evaluation criteria of a tender file (DAO), as the file states them.
-public struct Criterion: Sendable, Hashable, Codable {
-    public enum Category: String, Sendable, Hashable, Codable, CaseIterable {
+public struct Criterion: Sendable, Hashable {
+    public enum Category: String, Sendable, Hashable, CaseIterable {
         /// Eligibility and administrative requirements.
         case essentiel
         case technique
@@ -16,22 +16,6 @@ public struct Criterion: Sendable, Hashable, Codable {
     public let weightPercent: Decimal?
     public let eliminatory: Bool
     public let source: SourceRef
-
-    enum CodingKeys: String, CodingKey {
-        case label, category, points, eliminatory, source
-        case weightPercent = "weight_percent"
-    }
-
-    /// Absent points and weights are explicit nulls, so clients see every field.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.label, forKey: .label)
-        try container.encode(self.category, forKey: .category)
-        try container.encode(self.points, forKey: .points)
-        try container.encode(self.weightPercent, forKey: .weightPercent)
-        try container.encode(self.eliminatory, forKey: .eliminatory)
-        try container.encode(self.source, forKey: .source)
-    }
 
     public init(label: String, category: Category, points: Decimal?, weightPercent: Decimal?, eliminatory: Bool, source: SourceRef) {
         self.label = label

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where in a document a piece of text sits: a PDF page or a DOCX/XLSX paragraph (row).
-public enum TextLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+public enum TextLocation: Sendable, Hashable, CustomStringConvertible {
     case page(Int)
     case paragraph(Int)
 
@@ -12,20 +12,15 @@ public enum TextLocation: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
+    /// The inverse of `description` (`page 3`, `§12`).
+    public init?(parsing text: String) {
         if text.hasPrefix("page "), let number = Int(text.dropFirst(5)) {
             self = .page(number)
         } else if text.hasPrefix("§"), let number = Int(text.dropFirst()) {
             self = .paragraph(number)
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad location \(text)"))
+            return nil
         }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.description)
     }
 }
 
@@ -57,16 +52,11 @@ public struct DocumentText: Sendable, Hashable {
 }
 
 /// Where an extracted value came from: the document (id and SHA-256), the place in it, the text.
-public struct SourceRef: Sendable, Hashable, Codable {
+public struct SourceRef: Sendable, Hashable {
     public let documentID: UUID
     public let sha256: String
     public let location: TextLocation
     public let snippet: String
-
-    enum CodingKeys: String, CodingKey {
-        case sha256, location, snippet
-        case documentID = "document_id"
-    }
 
     public init(documentID: UUID, sha256: String, location: TextLocation, snippet: String) {
         self.documentID = documentID
@@ -78,17 +68,9 @@ public struct SourceRef: Sendable, Hashable, Codable {
     public init(_ document: DocumentText, _ line: TextLine) {
         self.init(documentID: document.documentID, sha256: document.sha256, location: line.location, snippet: line.text)
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.documentID.uuidString.lowercased(), forKey: .documentID)
-        try container.encode(self.sha256, forKey: .sha256)
-        try container.encode(self.location, forKey: .location)
-        try container.encode(self.snippet, forKey: .snippet)
-    }
 }
 
-public enum Confidence: String, Sendable, Hashable, Codable {
+public enum Confidence: String, Sendable, Hashable {
     /// Matched an explicit label (`Montant total : …`).
     case high
     /// Inferred (a letterhead, the largest amount on the page).
@@ -96,7 +78,7 @@ public enum Confidence: String, Sendable, Hashable, Codable {
 }
 
 /// A value found in a document, or `nil`: then the field is `REVUE MANUELLE`, never guessed.
-public struct Extracted<Value: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+public struct Extracted<Value: Sendable & Hashable>: Sendable, Hashable {
     public static var manualReview: String { "REVUE MANUELLE" }
 
     public let value: Value?
@@ -118,21 +100,4 @@ public struct Extracted<Value: Sendable & Hashable & Codable>: Sendable, Hashabl
     public static var missing: Extracted<Value> { Extracted() }
 
     public var isMissing: Bool { self.value == nil }
-
-    enum CodingKeys: String, CodingKey { case value, confidence, source, status }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.value = try container.decodeIfPresent(Value.self, forKey: .value)
-        self.confidence = try container.decodeIfPresent(Confidence.self, forKey: .confidence)
-        self.source = try container.decodeIfPresent(SourceRef.self, forKey: .source)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.value, forKey: .value)
-        try container.encode(self.confidence, forKey: .confidence)
-        try container.encode(self.source, forKey: .source)
-        try container.encode(self.value == nil ? Self.manualReview : "extracted", forKey: .status)
-    }
 }

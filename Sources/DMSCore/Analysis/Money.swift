@@ -1,8 +1,8 @@
 import Foundation
 
 /// An amount as read in an offer. XOF unless stated; HT and TTC are kept apart, never converted.
-public struct Money: Sendable, Hashable, Codable {
-    public enum Tax: String, Sendable, Hashable, Codable {
+public struct Money: Sendable, Hashable {
+    public enum Tax: String, Sendable, Hashable {
         case ht = "HT"
         case ttc = "TTC"
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The parts an offer document can hold.
-public enum OfferPart: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+public enum OfferPart: String, Sendable, Hashable, CaseIterable, Comparable {
     case administrative = "ADMINISTRATIVE"
     case technical = "TECHNICAL"
     case financial = "FINANCIAL"

@@ -1,6 +1,23 @@
 import Foundation
 
 extension CaseReport {
+    /// The report of a snapshot: printed with the state's head and time, never the clock's, so
+    /// the same state always gives the same report, byte for byte.
+    public init(snapshot: ReportSnapshot) {
+        let at = snapshot.stateAt.iso8601
+        // `2026-11-25T17:36:34.727385+00:00` → seconds since 1970 (PostgreSQL renders UTC here).
+        let parts = at.split(whereSeparator: { "-T:+".contains($0) }).map(String.init)
+        var date = Date(timeIntervalSince1970: 0)
+        if parts.count >= 6, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+           let hour = Int(parts[3]), let minute = Int(parts[4]), let second = Double(parts[5]) {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: Int(second))
+            date = calendar.date(from: components) ?? date
+        }
+        self.init(detail: snapshot.detail, analysis: snapshot.analysis, headHash: snapshot.stateHead, generatedAt: date)
+    }
+
     /// Builds the report from the case as stored, its current analysis (if any), the head of its
     /// memory and the generation time (injected, so the same inputs give the same report).
     public init(detail: CaseDetail, analysis: CaseAnalysis?, headHash: String, generatedAt: Date) {
@@ -17,6 +34,7 @@ extension CaseReport {
         self.status = ReportFormat.status(record.status)
         self.generatedAt = ReportFormat.date(generatedAt)
         self.generatedAtISO8601 = ISO8601DateFormatter().string(from: generatedAt)
+        self.generatedAtEpoch = Int(generatedAt.timeIntervalSince1970)
         self.headHash = headHash
         self.analysis = analysis.map { "réalisée le \(ReportFormat.date($0.runAt)) par \($0.runBy)" }
         self.warnings = analysis?.warnings ?? []

@@ -40,6 +40,8 @@ public struct CaseReport: Sendable, Hashable {
     public let generatedAt: String
     /// The same instant for document metadata (`2026-11-25T17:36:34Z`).
     public let generatedAtISO8601: String
+    /// The same instant in seconds since 1970, for the workbook's properties.
+    public let generatedAtEpoch: Int
     /// The hash of the case's last event: a printed copy proves which state it came from.
     public let headHash: String
     /// `réalisée le … par …`, or nil when the case was never analysed.
@@ -76,8 +78,8 @@ public struct CaseReport: Sendable, Hashable {
 
 public enum ReportError: Error, Sendable, Hashable {
     case tooManySuppliers(count: Int, limit: Int)
-    /// The case kept changing while its report was read: try again.
-    case caseChanging
+    /// No issued report has this id.
+    case notFound(UUID)
     /// The office library refused to write the file (a bug, not bad input).
     case writeFailed(String)
 }

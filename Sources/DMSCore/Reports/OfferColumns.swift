@@ -82,7 +82,7 @@ struct OfferColumns {
 /// The value a field shows: a person's correction of a field the extraction could not read
 /// surely (blue, with who and why), else the extracted value (its confidence's colour, its
 /// source), else nothing (`REVUE MANUELLE`).
-struct Shown<Value: Sendable & Hashable & Codable> {
+struct Shown<Value: Sendable & Hashable> {
     let value: Value?
     let tone: CellTone
     let source: String?

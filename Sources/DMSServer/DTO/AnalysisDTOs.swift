@@ -5,43 +5,9 @@ import Hummingbird
 /// The analysis as the API shows it: criteria in the DAO's order, suppliers alphabetically, each
 /// field with its value (or `REVUE MANUELLE`), confidence and source, corrections beside it.
 struct AnalysisDTO: ResponseEncodable, Sendable {
-    struct OfferDTO: Encodable, Sendable {
-        let supplierKey: String
-        let supplier: Extracted<String>
-        let totalAmount: Extracted<Money>
-        let deliveryDays: Extracted<Int>
-        let validityDays: Extracted<Int>
-        let parts: [OfferPart]
-        let documentIDs: [String]
-        let corrections: [Correction]
+    let analysis: CaseAnalysis
 
-        enum CodingKeys: String, CodingKey {
-            case supplier, parts, corrections
-            case supplierKey = "supplier_key"
-            case totalAmount = "total_amount"
-            case deliveryDays = "delivery_days"
-            case validityDays = "validity_days"
-            case documentIDs = "document_ids"
-        }
-
-        init(_ offer: StoredOffer) {
-            self.supplierKey = offer.key
-            self.supplier = offer.facts.supplier
-            self.totalAmount = offer.facts.totalAmount
-            self.deliveryDays = offer.facts.deliveryDays
-            self.validityDays = offer.facts.validityDays
-            self.parts = offer.facts.parts.sorted()
-            self.documentIDs = offer.facts.documentIDs.map { $0.uuidString.lowercased() }
-            self.corrections = offer.corrections
-        }
-    }
-
-    let runAt: String
-    let runBy: String
-    let inputs: [AnalysisInput]
-    let warnings: [String]
-    let criteria: [Criterion]
-    let offers: [OfferDTO]
+    init(_ analysis: CaseAnalysis) { self.analysis = analysis }
 
     enum CodingKeys: String, CodingKey {
         case inputs, warnings, criteria, offers
@@ -49,56 +15,166 @@ struct AnalysisDTO: ResponseEncodable, Sendable {
         case runBy = "run_by"
     }
 
-    init(_ analysis: CaseAnalysis) {
-        self.runAt = analysis.runAt.iso8601
-        self.runBy = analysis.runBy
-        self.inputs = analysis.inputs
-        self.warnings = analysis.warnings
-        self.criteria = analysis.criteria
-        self.offers = analysis.offers.map(OfferDTO.init)
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.analysis.runAt.iso8601, forKey: .runAt)
+        try container.encode(self.analysis.runBy, forKey: .runBy)
+        try container.encode(self.analysis.inputs.map(AnalysisInputDTO.init), forKey: .inputs)
+        try container.encode(self.analysis.warnings, forKey: .warnings)
+        try container.encode(self.analysis.criteria.map(CriterionDTO.init), forKey: .criteria)
+        try container.encode(self.analysis.offers.map(OfferDTO.init), forKey: .offers)
     }
 }
 
-/// `PATCH /api/cases/{id}/offers/{supplier_key}` body.
+struct OfferDTO: Encodable, Sendable {
+    let offer: StoredOffer
+
+    init(_ offer: StoredOffer) { self.offer = offer }
+
+    enum CodingKeys: String, CodingKey {
+        case supplier, parts, corrections
+        case supplierKey = "supplier_key"
+        case totalAmount = "total_amount"
+        case deliveryDays = "delivery_days"
+        case validityDays = "validity_days"
+        case documentIDs = "document_ids"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let facts = self.offer.facts
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.offer.key, forKey: .supplierKey)
+        try container.encode(ExtractedDTO(facts.supplier, value: { $0 }), forKey: .supplier)
+        try container.encode(ExtractedDTO(facts.totalAmount, value: MoneyDTO.init), forKey: .totalAmount)
+        try container.encode(ExtractedDTO(facts.deliveryDays, value: { $0 }), forKey: .deliveryDays)
+        try container.encode(ExtractedDTO(facts.validityDays, value: { $0 }), forKey: .validityDays)
+        try container.encode(facts.parts.sorted().map(\.rawValue), forKey: .parts)
+        try container.encode(facts.documentIDs.map { $0.uuidString.lowercased() }, forKey: .documentIDs)
+        try container.encode(self.offer.corrections.map(CorrectionDTO.init), forKey: .corrections)
+    }
+}
+
+/// `{value, confidence, source, status}`, every key present: `status` is `REVUE MANUELLE` when
+/// nothing was read.
+struct ExtractedDTO<Wire: Encodable & Sendable>: Encodable, Sendable {
+    let value: Wire?
+    let confidence: String?
+    let source: SourceDTO?
+
+    init<Value>(_ extracted: Extracted<Value>, value: (Value) -> Wire) {
+        self.value = extracted.value.map(value)
+        self.confidence = extracted.confidence?.rawValue
+        self.source = extracted.source.map(SourceDTO.init)
+    }
+
+    enum CodingKeys: String, CodingKey { case value, confidence, source, status }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.value, forKey: .value)
+        try container.encode(self.confidence, forKey: .confidence)
+        try container.encode(self.source, forKey: .source)
+        try container.encode(self.value == nil ? Extracted<Int>.manualReview : "extracted", forKey: .status)
+    }
+}
+
+struct MoneyDTO: Encodable, Sendable {
+    let amount: Decimal
+    let currency: String
+    let tax: String?
+
+    init(_ money: Money) {
+        self.amount = money.amount
+        self.currency = money.currency
+        self.tax = money.tax?.rawValue
+    }
+}
+
+struct SourceDTO: Encodable, Sendable {
+    let documentID: String
+    let sha256: String
+    let location: String
+    let snippet: String
+
+    enum CodingKeys: String, CodingKey {
+        case sha256, location, snippet
+        case documentID = "document_id"
+    }
+
+    init(_ source: SourceRef) {
+        self.documentID = source.documentID.uuidString.lowercased()
+        self.sha256 = source.sha256
+        self.location = source.location.description
+        self.snippet = source.snippet
+    }
+}
+
+/// Absent points and weights are explicit nulls, so clients see every field.
+struct CriterionDTO: Encodable, Sendable {
+    let criterion: Criterion
+
+    init(_ criterion: Criterion) { self.criterion = criterion }
+
+    enum CodingKeys: String, CodingKey {
+        case label, category, points, eliminatory, source
+        case weightPercent = "weight_percent"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.criterion.label, forKey: .label)
+        try container.encode(self.criterion.category.rawValue, forKey: .category)
+        try container.encode(self.criterion.points, forKey: .points)
+        try container.encode(self.criterion.weightPercent, forKey: .weightPercent)
+        try container.encode(self.criterion.eliminatory, forKey: .eliminatory)
+        try container.encode(SourceDTO(self.criterion.source), forKey: .source)
+    }
+}
+
+struct CorrectionDTO: Encodable, Sendable {
+    let field: String
+    let value: JSONValue
+    let reason: String
+    let correctedBy: String
+    let correctedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case field, value, reason
+        case correctedBy = "corrected_by"
+        case correctedAt = "corrected_at"
+    }
+
+    init(_ correction: Correction) {
+        self.field = correction.field.rawValue
+        self.value = correction.value
+        self.reason = correction.reason
+        self.correctedBy = correction.correctedBy
+        self.correctedAt = correction.correctedAt.iso8601
+    }
+}
+
+struct AnalysisInputDTO: Encodable, Sendable {
+    let documentID: String
+    let kind: String
+    let filename: String
+    let sha256: String
+
+    enum CodingKeys: String, CodingKey {
+        case kind, filename, sha256
+        case documentID = "document_id"
+    }
+
+    init(_ input: AnalysisInput) {
+        self.documentID = input.documentID.uuidString.lowercased()
+        self.kind = input.kind.rawValue
+        self.filename = input.filename
+        self.sha256 = input.sha256
+    }
+}
+
+/// `PATCH /api/cases/{id}/offers/{supplier_key}` body; the domain checks it (`NewCorrection`).
 struct CorrectionRequest: Decodable, Sendable {
     let field: String?
     let value: JSONValue?
     let reason: String?
-
-    /// Checks the value's type for the field: a name, an amount, a number of days.
-    func validated() throws -> (OfferField, JSONValue, String) {
-        guard let raw = self.field, let field = OfferField(rawValue: raw) else {
-            throw ValidationError(field: "field", message: "attendu supplier, total_amount, delivery_days ou validity_days")
-        }
-        let reason = try TextField(maxLength: 2000, multiline: true).validate(self.reason, field: "reason")
-        guard let value = self.value else { throw ValidationError(field: "value", message: "champ obligatoire") }
-        switch (field, value) {
-        case (.supplier, .string(let name)):
-            return (field, .string(try TextField.supplierName.validate(name, field: "value")), reason)
-        case (.deliveryDays, .number(let days)), (.validityDays, .number(let days)):
-            guard days.rounded() == days, (0...3650).contains(days) else {
-                throw ValidationError(field: "value", message: "nombre de jours entier entre 0 et 3650 attendu")
-            }
-            return (field, value, reason)
-        case (.totalAmount, .number(let amount)):
-            guard amount >= 0, amount < 1e15 else { throw ValidationError(field: "value", message: "montant positif attendu") }
-            return (field, .object(["amount": .number(amount), "currency": .string("XOF")]), reason)
-        case (.totalAmount, .object(let object)):
-            guard case .number(let amount)? = object["amount"], amount >= 0, amount < 1e15 else {
-                throw ValidationError(field: "value", message: "objet {amount, currency?, tax?} attendu")
-            }
-            var clean: [String: JSONValue] = ["amount": .number(amount), "currency": .string("XOF")]
-            if case .string(let currency)? = object["currency"] {
-                guard ["XOF", "EUR", "USD"].contains(currency) else { throw ValidationError(field: "value", message: "devise XOF, EUR ou USD attendue") }
-                clean["currency"] = .string(currency)
-            }
-            if case .string(let tax)? = object["tax"] {
-                guard Money.Tax(rawValue: tax) != nil else { throw ValidationError(field: "value", message: "tax HT ou TTC attendu") }
-                clean["tax"] = .string(tax)
-            }
-            return (field, .object(clean), reason)
-        default:
-            throw ValidationError(field: "value", message: "type de valeur incorrect pour \(field.rawValue)")
-        }
-    }
 }

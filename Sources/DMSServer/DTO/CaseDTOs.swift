@@ -1,3 +1,4 @@
+import DMSApp
 import DMSCore
 import Foundation
 import Hummingbird
@@ -122,20 +123,20 @@ struct DecisionDTO: Encodable, Sendable {
 struct CaseDetailDTO: ResponseEncodable, Sendable {
     let record: CaseDTO
     let decision: DecisionDTO?
-    let documents: [Document]
-    let events: [Event]
+    let documents: [DocumentDTO]
+    let events: [EventDTO]
     let analysis: AnalysisDTO?
 
     enum CodingKeys: String, CodingKey {
         case decision, events, documents, analysis
     }
 
-    init(_ detail: CaseDetail, analysis: CaseAnalysis?) {
-        self.analysis = analysis.map(AnalysisDTO.init)
-        self.record = CaseDTO(detail.case)
-        self.decision = detail.decision.map(DecisionDTO.init)
-        self.documents = detail.documents
-        self.events = detail.events
+    init(_ view: CaseView) {
+        self.analysis = view.analysis.map(AnalysisDTO.init)
+        self.record = CaseDTO(view.detail.case)
+        self.decision = view.detail.decision.map(DecisionDTO.init)
+        self.documents = view.detail.documents.map(DocumentDTO.init)
+        self.events = view.detail.events.map(EventDTO.init)
     }
 
     func encode(to encoder: any Encoder) throws {

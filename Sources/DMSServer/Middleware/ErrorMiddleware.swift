@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import DMSStore
 import Logging
-import PostgresNIO
 
 /// First in the chain: every error leaves as JSON with the right status. What the client sees is
 /// the mapping's French message; what the operator needs (the error itself) goes to the log.
@@ -13,7 +13,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let mapping: ErrorMapping
             if let known = ErrorMapping.from(error) {
                 mapping = known
-                if known.status.code >= 500 || error is PSQLError {
+                if known.status.code >= 500 || error is DatabaseError {
                     context.logger.warning("request failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
             } else {
@@ -28,7 +28,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func response(_ mapping: ErrorMapping) -> Response {
         let body = ErrorBody(error: .init(code: mapping.code, message: mapping.message, field: mapping.field))
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"erreur"}}"#.utf8)
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        var headers = mapping.headers
+        headers[.contentType] = "application/json; charset=utf-8"
         if mapping.status == .serviceUnavailable {
             headers[.retryAfter] = "5"
         }

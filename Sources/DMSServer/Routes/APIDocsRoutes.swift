@@ -18,6 +18,11 @@ struct APIDocsRoutes {
         var description: String { "openapi.json is missing from the dms_DMSServer resource bundle" }
     }
 
+    /// Every documented operation, for 405 answers.
+    func routeTable() throws -> RouteTable {
+        try RouteTable(openAPI: Data(buffer: self.openAPI), extra: ["/api/openapi.json": ["GET"], "/api/docs": ["GET"]])
+    }
+
     func register(on router: Router<AppRequestContext>) {
         let document = self.openAPI
         router.get("/api/openapi.json") { _, _ in

@@ -1,20 +1,19 @@
+import DMSApp
 import DMSCore
-import DMSStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 
 /// Couche A cases: create, list (keyset pages, newest first), read one with its memory.
 struct CaseRoutes {
-    let cases: CaseRepository
-    let details: CaseDetailReader
+    let app: UseCases
     let json: JSONRequest
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/api/cases") { request, context -> EditedResponse<CaseDTO> in
             let body = try await json.decode(CreateCaseRequest.self, from: request)
-            let draft = try NewCase(caseType: body.caseType, title: body.title, lot: body.lot)
-            let created = try await cases.create(draft, actor: try request.actor(), logger: context.logger)
+            let created = try await app.createCase.run(caseType: body.caseType, title: body.title, lot: body.lot,
+                                                       actor: try request.actor(), logger: context.logger)
             return EditedResponse(status: .created, headers: [.location: "/api/cases/\(created.id.uuidString.lowercased())"],
                                   response: CaseDTO(created))
         }
@@ -25,13 +24,12 @@ struct CaseRoutes {
                 limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init),
                 status: query["status"].map(String.init), caseType: query["case_type"].map(String.init),
                 text: query["q"].map(String.init))
-            let page = try await cases.list(listQuery, logger: context.logger)
+            let page = try await app.listCases.run(listQuery, logger: context.logger)
             return PageDTO(items: page.items.map(CaseDTO.init), nextCursor: page.nextCursor)
         }
 
         router.get("/api/cases/{id}") { _, context -> CaseDetailDTO in
-            let id = try context.caseID("id")
-            return try await details.read(id, logger: context.logger)
+            CaseDetailDTO(try await app.readCase.run(try context.caseID("id"), logger: context.logger))
         }
     }
 }

@@ -1,12 +1,12 @@
+import DMSApp
 import DMSCore
-import DMSStore
 import Foundation
 import Hummingbird
 
 /// The committee's decision. `POST /api/decide/{case_id}`; older clients send `case_id` in the
 /// body of `POST /api/decide`.
 struct DecisionRoutes {
-    let details: CaseDetailReader
+    let app: UseCases
     let json: JSONRequest
 
     func register(on router: Router<AppRequestContext>) {
@@ -25,7 +25,7 @@ struct DecisionRoutes {
     }
 
     private func decide(_ id: UUID, _ body: DecideRequest, request: Request, context: AppRequestContext) async throws -> CaseDetailDTO {
-        let decision = try NewDecision(chosenSupplier: body.chosenSupplier, decisionReason: body.decisionReason, nextAction: body.nextAction)
-        return try await details.decide(id, decision, actor: try request.actor(), logger: context.logger)
+        CaseDetailDTO(try await app.decideCase.run(id, chosenSupplier: body.chosenSupplier, decisionReason: body.decisionReason,
+                                                   nextAction: body.nextAction, actor: try request.actor(), logger: context.logger))
     }
 }

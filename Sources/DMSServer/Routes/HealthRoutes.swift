@@ -1,14 +1,15 @@
+import DMSApp
 import DMSStore
 import Hummingbird
 
 /// `GET /api/health`: 200 when the database answers, 503 (same shape) when it does not.
 struct HealthRoutes {
-    let probe: HealthProbe
+    let app: UseCases
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/health") { _, context in
             do {
-                let status = try await probe.check(logger: context.logger)
+                let status = try await app.checkHealth.run(logger: context.logger)
                 let body = HealthDTO(status: "ok", database: "ok", version: DMSVersion.current,
                                      postgres: .init(serverVersion: status.serverVersion, encoding: status.encoding, tls: status.tls))
                 return try body.response(from: Request.empty, context: context)

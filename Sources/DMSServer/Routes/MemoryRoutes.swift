@@ -1,17 +1,16 @@
+import DMSApp
 import DMSCore
-import DMSStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 
 /// The memory: its head, search, export for auditors, and similar past decisions.
 struct MemoryRoutes {
-    let memory: MemoryRepository
-    let cases: CaseRepository
+    let app: UseCases
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/memory/head") { _, context -> MemoryHeadDTO in
-            let head = try await memory.head(logger: context.logger)
+            let head = try await app.memoryHead.run(logger: context.logger)
             return MemoryHeadDTO(events: head.events, chains: head.chains, head: head.head)
         }
 
@@ -20,7 +19,7 @@ struct MemoryRoutes {
             let search = try MemorySearchQuery(
                 text: query["q"].map(String.init), caseType: query["case_type"].map(String.init), from: query["from"].map(String.init),
                 to: query["to"].map(String.init), limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init))
-            let page = try await memory.search(search, logger: context.logger)
+            let page = try await app.searchMemory.run(search, logger: context.logger)
             return PageDTO(items: page.items.map(SearchHitDTO.init), nextCursor: page.nextCursor)
         }
 
@@ -28,10 +27,10 @@ struct MemoryRoutes {
             let query = request.uri.queryParameters
             let from = try MemorySearchQuery.date(query["from"].map(String.init), field: "from")
             let to = try MemorySearchQuery.date(query["to"].map(String.init), field: "to")
-            let memory = self.memory
+            let export = self.app.exportMemory
             let logger = context.logger
             let body = ResponseBody { writer in
-                try await memory.export(from: from, to: to, logger: logger) { line in try await writer.write(line) }
+                try await export.run(from: from, to: to, logger: logger) { line in try await writer.write(line) }
                 try await writer.finish(nil)
             }
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson; charset=utf-8",
@@ -39,9 +38,8 @@ struct MemoryRoutes {
         }
 
         router.get("/api/cases/{id}/similar") { _, context -> SimilarCasesDTO in
-            let id = try context.caseID("id")
-            _ = try await cases.detail(id: id, logger: context.logger)  // 404 for an unknown case
-            return SimilarCasesDTO(items: try await memory.similar(to: id, logger: context.logger).map(SimilarCaseDTO.init))
+            let similar = try await app.similarCases.run(to: try context.caseID("id"), logger: context.logger)
+            return SimilarCasesDTO(items: similar.map(SimilarCaseDTO.init))
         }
     }
 }

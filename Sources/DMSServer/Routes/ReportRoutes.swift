@@ -1,85 +1,66 @@
+import DMSApp
 import DMSCore
-import DMSDocuments
-import DMSStore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 
-/// `GET /api/download/{case_id}/cba` and `GET /api/download/{case_id}/pv?type=ouverture|analyse`:
-/// regenerated from the current state on every request, each generation recorded in the memory
-/// with the SHA-256 of the bytes handed out.
+/// Reports. A download (`GET /api/download/{case_id}/cba`, `…/pv?type=ouverture|analyse`) renders
+/// the current state and writes nothing; its HEAD renders nothing. Issuing (`POST
+/// /api/cases/{id}/reports`) keeps the bytes as a numbered version with a `report_issued` event;
+/// `GET /api/reports/{id}` returns exactly those bytes.
 ///
-/// The PV names the committee members when given, either `?membres=Awa+Traoré;Moussa+Keïta`
-/// (form-encoded, `;` between names) or a JSON body `{"committee": ["Awa Traoré", "Moussa Keïta"]}`.
+/// A PV names the committee members when given: `?membres=Awa+Traoré;Moussa+Keïta` on a download
+/// (form-encoded, `;` between names), `"members": [...]` when issuing.
 struct ReportRoutes {
-    let cases: CaseRepository
-    let analyses: AnalysisRepository
-    let reports: ReportRepository
+    let app: UseCases
     let json: JSONRequest
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/download/{case_id}/cba") { request, context -> Response in
-            let caseID = try context.caseID("case_id")
-            let actor = try request.actor()
-            let report = try await self.report(caseID, logger: context.logger)
-            let data = try CBAWriter().write(report)
-            return try await self.deliver(data, caseID: caseID, event: "cba_generated", extra: [:], actor: actor,
-                                          mediaType: CBAWriter.mediaType, filename: "CBA-\(report.shortID).xlsx", logger: context.logger)
+            try await self.download(.cba, request: request, context: context)
         }
-
+        router.head("/api/download/{case_id}/cba") { _, context -> Response in
+            try await self.head(.cba, context: context)
+        }
         router.get("/api/download/{case_id}/pv") { request, context -> Response in
-            let caseID = try context.caseID("case_id")
-            let kind = try PVKind(parsing: request.uri.queryParameters["type"].map(String.init))
-            let actor = try request.actor()
-            let committee = try await self.committee(request)
-            let report = try await self.report(caseID, logger: context.logger)
-            let data = try PVWriter().write(report, kind: kind, committee: committee)
-            return try await self.deliver(data, caseID: caseID, event: "pv_generated", extra: ["pv_type": .string(kind.rawValue)], actor: actor,
-                                          mediaType: PVWriter.mediaType, filename: "PV-\(kind.rawValue)-\(report.shortID).docx", logger: context.logger)
+            let kind = ReportKind(pv: try PVKind(parsing: request.uri.queryParameters["type"].map(String.init)))
+            return try await self.download(kind, request: request, context: context)
+        }
+        router.head("/api/download/{case_id}/pv") { request, context -> Response in
+            try await self.head(ReportKind(pv: try PVKind(parsing: request.uri.queryParameters["type"].map(String.init))), context: context)
+        }
+
+        router.post("/api/cases/{id}/reports") { request, context -> EditedResponse<IssuedReportDTO> in
+            let caseID = try context.caseID("id")
+            let body = try await json.decode(IssueReportRequest.self, from: request)
+            let issued = try await app.issueReport.run(caseID: caseID, kind: body.kind, members: body.members,
+                                                       actor: try request.actor(), logger: context.logger)
+            return EditedResponse(status: .created, headers: [.location: "/api/reports/\(issued.id.uuidString.lowercased())"],
+                                  response: IssuedReportDTO(issued))
+        }
+
+        router.get("/api/cases/{id}/reports") { _, context -> IssuedReportListDTO in
+            let reports = try await app.listReports.run(caseID: try context.caseID("id"), logger: context.logger)
+            return IssuedReportListDTO(items: reports.map(IssuedReportDTO.init))
+        }
+
+        router.get("/api/reports/{id}") { request, context -> Response in
+            guard let raw = context.parameters.get("id"), let id = UUID(uuidString: raw) else { throw ReportError.notFound(UUID()) }
+            let (report, content) = try await app.readReport.run(id, logger: context.logger)
+            return FileResponse.immutable(content, mediaType: report.mediaType, filename: report.filename, sha256: report.sha256, request: request)
         }
     }
 
-    /// The report of the case as it stands now; its head is the hash of the case's last event.
-    /// Every change to a case appends an event in its own transaction, so an analysis read
-    /// between two reads of the same head belongs to that head: the paper proves its state.
-    private func report(_ caseID: UUID, logger: Logger) async throws -> CaseReport {
-        var detail = try await self.cases.detail(id: caseID, logger: logger)
-        for _ in 0..<3 {
-            let analysis = try await self.analyses.analysis(caseID: caseID, logger: logger)
-            let after = try await self.cases.detail(id: caseID, logger: logger)
-            if after.events.last?.hash == detail.events.last?.hash {
-                let head = after.events.last?.hash ?? String(repeating: "0", count: 64)
-                return CaseReport(detail: after, analysis: analysis, headHash: head, generatedAt: Date())
-            }
-            detail = after
-        }
-        throw ReportError.caseChanging
+    private func download(_ kind: ReportKind, request: Request, context: AppRequestContext) async throws -> Response {
+        let caseID = try context.caseID("case_id")
+        let members = try CommitteeMembers.parse(query: Self.formValue("membres", in: request.uri.query))
+        let rendered = try await app.renderReport.run(caseID: caseID, kind: kind, members: members, logger: context.logger)
+        return FileResponse.current(rendered.content, mediaType: rendered.mediaType, filename: rendered.filename)
     }
 
-    /// Records the generation, then answers with the file: a 2xx means the event is committed.
-    private func deliver(_ data: Data, caseID: UUID, event: String, extra: [String: JSONValue], actor: ActorName,
-                         mediaType: String, filename: String, logger: Logger) async throws -> Response {
-        var hasher = ContentHasher()
-        data.withUnsafeBytes { hasher.update($0) }
-        let payload = extra.merging(["sha256": .string(hasher.finalize()), "size": .number(Double(data.count)), "filename": .string(filename)]) { $1 }
-        try await self.reports.recordGenerated(caseID: caseID, type: event, payload: payload, actor: actor, logger: logger)
-        let headers: HTTPFields = [
-            .contentType: mediaType,
-            .contentDisposition: "attachment; filename=\"\(filename)\"",
-            .contentLength: String(data.count),
-            .cacheControl: "no-store",
-        ]
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// Committee members from `?membres=` or, when the request carries JSON, `{"committee": […]}`.
-    private func committee(_ request: Request) async throws -> [String] {
-        if JSONRequest.isJSON(request.headers[.contentType]) {
-            let body = try await self.json.decode(PVCommitteeRequest.self, from: request)
-            return try CommitteeMembers.validate(body.committee ?? [], field: "committee")
-        }
-        return try CommitteeMembers.parse(query: Self.formValue("membres", in: request.uri.query))
+    private func head(_ kind: ReportKind, context: AppRequestContext) async throws -> Response {
+        let (mediaType, filename) = try await app.renderReport.head(caseID: try context.caseID("case_id"), kind: kind, logger: context.logger)
+        return FileResponse.current(nil, mediaType: mediaType, filename: filename)
     }
 
     /// A query value decoded as HTML forms encode it (`+` is a space, `%2B` a plus), which
@@ -93,8 +74,4 @@ struct ReportRoutes {
         }
         return nil
     }
-}
-
-struct PVCommitteeRequest: Decodable, Sendable {
-    let committee: [String]?
 }

@@ -6,11 +6,11 @@ import Logging
 
 /// The "Analyser" button: read every DAO and offer document of a case, extract criteria and
 /// offer facts, store the result (replacing the previous one), and return it.
-struct AnalyzeCase: Sendable {
+public struct AnalyzeCase: Sendable {
     let analyses: AnalysisRepository
     let extractor: TextExtractor
 
-    func run(caseID: UUID, actor: ActorName, logger: Logger) async throws -> CaseAnalysis {
+    public func run(caseID: UUID, actor: ActorName, logger: Logger) async throws -> CaseAnalysis {
         let (status, documents) = try await self.analyses.inputs(caseID: caseID, logger: logger)
         guard status != .decided else { throw CaseError.alreadyDecided(caseID) }
         var dao: [DocumentText] = []

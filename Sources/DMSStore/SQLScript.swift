@@ -1,3 +1,4 @@
+import DMSCore
 /// Splits a migration file into single statements. PostgreSQL's extended protocol (the only one
 /// PostgresNIO speaks) runs one statement per message, so plain `.sql` files are cut at top-level
 /// semicolons, respecting quotes, dollar-quoted bodies and comments.

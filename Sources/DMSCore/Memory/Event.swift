@@ -1,7 +1,7 @@
 import Foundation
 
-/// One entry of a case's memory, as the API shows it.
-public struct Event: Sendable, Hashable, Codable {
+/// One entry of a case's memory as stored: numbered, linked and hashed by the database.
+public struct Event: Sendable, Hashable {
     public let seq: Int
     public let type: String
     public let actor: String
@@ -10,9 +10,14 @@ public struct Event: Sendable, Hashable, Codable {
     public let hash: String
     public let payload: JSONValue
 
-    enum CodingKeys: String, CodingKey {
-        case seq, type, actor, at, payload, hash
-        case prevHash = "prev_hash"
+    public init(seq: Int, type: String, actor: String, at: Timestamp, prevHash: String, hash: String, payload: JSONValue) {
+        self.seq = seq
+        self.type = type
+        self.actor = actor
+        self.at = at
+        self.prevHash = prevHash
+        self.hash = hash
+        self.payload = payload
     }
 }
 

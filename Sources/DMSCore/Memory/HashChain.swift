@@ -10,7 +10,7 @@ public enum HashChain {
 
     public static func link(previous: String, canonical: String) -> String {
         let digest = SHA256.hash(data: Data((previous + canonical).utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Array(digest).hexString
     }
 }
 
@@ -91,6 +91,6 @@ public struct MemoryHeadDigest: Sendable {
     }
 
     public func finalize() -> String {
-        self.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        Array(self.hasher.finalize()).hexString
     }
 }

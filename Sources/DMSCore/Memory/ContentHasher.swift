@@ -12,9 +12,6 @@ public struct ContentHasher: Sendable {
 
     /// Lowercase hex, as stored and shown everywhere.
     public func finalize() -> String {
-        self.hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Array(self.hasher.finalize()).hexString
     }
 }

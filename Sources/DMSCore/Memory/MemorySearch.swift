@@ -42,10 +42,32 @@ public struct MemorySearchQuery: Sendable, Hashable {
         instant.formatOptions = [.withInternetDateTime]
         let precise = ISO8601DateFormatter()
         precise.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard raw.count <= 40, let date = raw.count == 10 ? day.date(from: raw) : (instant.date(from: raw) ?? precise.date(from: raw)) else {
+        // Foundation rolls 2026-02-30 over to 2 March: a date that does not exist is refused instead.
+        guard raw.count <= 40, Self.existingDate(raw), let date = raw.count == 10 ? day.date(from: raw) : (instant.date(from: raw) ?? precise.date(from: raw)) else {
             throw ValidationError(field: field, message: "date attendue au format AAAA-MM-JJ ou ISO-8601 avec fuseau")
         }
         return Timestamp(iso8601: instant.string(from: date))
+    }
+
+    /// `YYYY-MM-DD` names a day of the calendar, and `THH:MM:SS`, when present, a time of day.
+    static func existingDate(_ raw: String) -> Bool {
+        let digits = Array(raw.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= digits.count else { return nil }
+            var value = 0
+            for byte in digits[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month) else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...lengths[month - 1]).contains(day) else { return false }
+        guard digits.count > 10 else { return true }
+        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return false }
+        return hour <= 23 && minute <= 59 && second <= 59
     }
 }
 

@@ -1,4 +1,4 @@
-import DMSCore
+import DMSStore
 import Testing
 
 @Suite("Migration script splitting")

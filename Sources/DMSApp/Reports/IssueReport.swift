@@ -1,0 +1,20 @@
+import DMSCore
+import DMSStore
+import Foundation
+import Logging
+
+/// Issues a CBA or PV: renders it from one consistent snapshot, keeps the bytes as the next
+/// version with their SHA-256, and appends `report_issued` — in one transaction. Issuing an
+/// unchanged state again gives a new version with the same hash.
+public struct IssueReport: Sendable {
+    let reports: ReportRepository
+    let renderer: ReportRenderer
+
+    public func run(caseID: UUID, kind rawKind: String?, members rawMembers: [String]?, actor: ActorName, logger: Logger) async throws -> IssuedReport {
+        let kind = try ReportKind(parsing: rawKind)
+        let members = try CommitteeMembers.validate(rawMembers ?? [], field: "members")
+        let snapshot = try await self.reports.snapshot(caseID: caseID, logger: logger)
+        let rendered = try self.renderer.render(snapshot, kind: kind, members: members)
+        return try await self.reports.issue(rendered, caseID: caseID, actor: actor, logger: logger)
+    }
+}

@@ -1,0 +1,51 @@
+import DMSDocuments
+import DMSStore
+
+/// Every operation DMS offers, built once over one database. The JSON API and the web pages call
+/// these and nothing else: a route decodes its input, calls one use case, encodes the result.
+public struct UseCases: Sendable {
+    public let createCase: CreateCase
+    public let listCases: ListCases
+    public let readCase: ReadCase
+    public let decideCase: DecideCase
+    public let uploadDocuments: UploadDocuments
+    public let readDocument: ReadDocument
+    public let analyzeCase: AnalyzeCase
+    public let correctOffer: CorrectOffer
+    public let renderReport: RenderReport
+    public let issueReport: IssueReport
+    public let listReports: ListReports
+    public let readReport: ReadReport
+    public let searchMemory: SearchMemory
+    public let similarCases: SimilarCases
+    public let memoryHead: ReadMemoryHead
+    public let exportMemory: ExportMemory
+    public let checkHealth: CheckHealth
+
+    public init(database: Database) {
+        let cases = CaseRepository(database: database)
+        let analyses = AnalysisRepository(database: database)
+        let reports = ReportRepository(database: database)
+        let memory = MemoryRepository(database: database)
+        let documents = DocumentRepository(database: database)
+        let readCase = ReadCase(cases: cases, analyses: analyses)
+        let renderer = ReportRenderer()
+        self.createCase = CreateCase(cases: cases)
+        self.listCases = ListCases(cases: cases)
+        self.readCase = readCase
+        self.decideCase = DecideCase(cases: cases, read: readCase)
+        self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer())
+        self.readDocument = ReadDocument(documents: documents)
+        self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor())
+        self.correctOffer = CorrectOffer(analyses: analyses)
+        self.renderReport = RenderReport(reports: reports, cases: cases, renderer: renderer)
+        self.issueReport = IssueReport(reports: reports, renderer: renderer)
+        self.listReports = ListReports(reports: reports)
+        self.readReport = ReadReport(reports: reports)
+        self.searchMemory = SearchMemory(memory: memory)
+        self.similarCases = SimilarCases(memory: memory, cases: cases)
+        self.memoryHead = ReadMemoryHead(memory: memory)
+        self.exportMemory = ExportMemory(memory: memory)
+        self.checkHealth = CheckHealth(probe: HealthProbe(database: database))
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// The kinds of event the memory holds. The raw values are stored and hashed: never rename one.
+public enum EventType: String, Sendable, Hashable, CaseIterable {
+    case caseCreated = "case_created"
+    case documentUploaded = "document_uploaded"
+    case analysisRun = "analysis_run"
+    case offerCorrected = "offer_corrected"
+    case decisionRecorded = "decision_recorded"
+    case reportIssued = "report_issued"
+    /// Written by v0.1.0 on every download; kept readable, no longer written.
+    case cbaGenerated = "cba_generated"
+    case pvGenerated = "pv_generated"
+}
+
+/// What an event says, built key by key. The payload is hashed into the case's chain, so its
+/// shape belongs to the memory alone: not to the API's JSON (an API rename must not change a
+/// hash) nor to the tables' columns. Each builder below is version 1 of its event and is frozen —
+/// a new shape is a new builder beside it (`…V2`), never an edit, and `payloadVersion` says which.
+/// The verifier never needs these builders: it hashes the stored text.
+public struct EventPayload: Sendable, Hashable {
+    public let type: EventType
+    public let body: JSONValue
+
+    /// The version every builder of this file produces.
+    public static let payloadVersion = 1
+
+    /// The canonical text sent to the database (which stores it as `jsonb`).
+    public var json: String { CanonicalJSON.string(self.body) }
+
+    private init(_ type: EventType, _ members: [String: JSONValue]) {
+        self.type = type
+        self.body = .object(members)
+    }
+
+    public static func caseCreated(_ new: NewCase) -> EventPayload {
+        EventPayload(.caseCreated, [
+            "case_type": .string(new.caseType.rawValue),
+            "title": .string(new.title),
+            "lot": new.lot.map(JSONValue.string) ?? .null,
+        ])
+    }
+
+    public static func documentUploaded(id: UUID, kind: DocumentKind, filename: String, mediaType: MediaType, size: Int, sha256: String) -> EventPayload {
+        EventPayload(.documentUploaded, [
+            "document_id": .string(id.uuidString.lowercased()),
+            "kind": .string(kind.rawValue),
+            "filename": .string(filename),
+            "media_type": .string(mediaType.rawValue),
+            "size": .number(Double(size)),
+            "sha256": .string(sha256),
+        ])
+    }
+
+    /// What was read (each input's hash) and what came out (counts, suppliers, warnings).
+    public static func analysisRun(_ result: AnalysisResult) -> EventPayload {
+        let inReview = result.offers.reduce(0) { count, offer in
+            let facts = offer.facts
+            return count + [facts.supplier.isMissing, facts.totalAmount.isMissing, facts.deliveryDays.isMissing, facts.validityDays.isMissing]
+                .filter { $0 }.count
+        }
+        return EventPayload(.analysisRun, [
+            "inputs": .array(result.inputs.map { input in
+                .object([
+                    "document_id": .string(input.documentID.uuidString.lowercased()),
+                    "kind": .string(input.kind.rawValue),
+                    "filename": .string(input.filename),
+                    "sha256": .string(input.sha256),
+                ])
+            }),
+            "criteria": .number(Double(result.criteria.count)),
+            "suppliers": .array(result.offers.map { .string($0.key) }),
+            "fields_in_manual_review": .number(Double(inReview)),
+            "warnings": .array(result.warnings.map(JSONValue.string)),
+        ])
+    }
+
+    public static func offerCorrected(supplierKey: String, _ correction: NewCorrection) -> EventPayload {
+        EventPayload(.offerCorrected, [
+            "supplier_key": .string(supplierKey),
+            "field": .string(correction.field.rawValue),
+            "value": correction.value,
+            "reason": .string(correction.reason),
+        ])
+    }
+
+    /// The status the case had before is added by the statement that locks it
+    /// (`previousStatusKey`), since only that statement knows it.
+    public static func decisionRecorded(_ decision: NewDecision) -> EventPayload {
+        EventPayload(.decisionRecorded, [
+            "chosen_supplier": .string(decision.chosenSupplier),
+            "decision_reason": .string(decision.decisionReason),
+            "next_action": decision.nextAction.map(JSONValue.string) ?? .null,
+        ])
+    }
+
+    public static let previousStatusKey = "previous_status"
+
+    public static func reportIssued(kind: ReportKind, version: Int, sha256: String, size: Int, filename: String, memoryHead: String) -> EventPayload {
+        EventPayload(.reportIssued, [
+            "kind": .string(kind.rawValue),
+            "version": .number(Double(version)),
+            "sha256": .string(sha256),
+            "size": .number(Double(size)),
+            "filename": .string(filename),
+            "memory_head": .string(memoryHead),
+        ])
+    }
+}

@@ -1,0 +1,13 @@
+/// Lowercase hexadecimal, the one spelling of every SHA-256 DMS stores and shows.
+extension Sequence where Element == UInt8 {
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(self.underestimatedCount * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

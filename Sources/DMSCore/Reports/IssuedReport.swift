@@ -1,0 +1,52 @@
+import Foundation
+
+/// A CBA or PV as the committee issued it: a numbered version per case and kind, with the hash of
+/// its exact bytes and the memory head of the state it describes.
+public struct IssuedReport: Sendable, Hashable {
+    public let id: UUID
+    public let caseID: UUID
+    public let kind: ReportKind
+    public let version: Int
+    public let filename: String
+    public let mediaType: MediaType
+    public let size: Int
+    public let sha256: String
+    public let memoryHead: String
+    public let issuedBy: String
+    public let issuedAt: Timestamp
+
+    public init(id: UUID, caseID: UUID, kind: ReportKind, version: Int, filename: String, mediaType: MediaType, size: Int,
+                sha256: String, memoryHead: String, issuedBy: String, issuedAt: Timestamp) {
+        self.id = id
+        self.caseID = caseID
+        self.kind = kind
+        self.version = version
+        self.filename = filename
+        self.mediaType = mediaType
+        self.size = size
+        self.sha256 = sha256
+        self.memoryHead = memoryHead
+        self.issuedBy = issuedBy
+        self.issuedAt = issuedAt
+    }
+}
+
+/// Everything a report is rendered from, read in one consistent snapshot.
+public struct ReportSnapshot: Sendable, Hashable {
+    public let detail: CaseDetail
+    public let analysis: CaseAnalysis?
+    /// The hash of the case's last event other than report events: the state a report describes.
+    /// Issuing a report appends an event, but does not change what the next report says.
+    public let stateHead: String
+    /// When that state was reached (the time of that event).
+    public let stateAt: Timestamp
+
+    public init(detail: CaseDetail, analysis: CaseAnalysis?) {
+        self.detail = detail
+        self.analysis = analysis
+        let reportEvents: Set<String> = [EventType.reportIssued.rawValue, EventType.cbaGenerated.rawValue, EventType.pvGenerated.rawValue]
+        let state = detail.events.last { !reportEvents.contains($0.type) }
+        self.stateHead = state?.hash ?? HashChain.genesis
+        self.stateAt = state?.at ?? detail.case.createdAt
+    }
+}
