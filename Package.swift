@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // bcrypt for passwords (HummingbirdBcrypt only: it needs nothing but its C core).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -72,6 +74,7 @@ let package = Package(
                 "DMSCore",
                 "DMSStore",
                 "DMSDocuments",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -97,6 +100,8 @@ let package = Package(
             name: "dms",
             dependencies: [
                 "DMSServer",
+                "DMSApp",
+                "DMSCore",
                 "DMSStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -108,6 +113,7 @@ let package = Package(
         .target(
             name: "DMSTestSupport",
             dependencies: [
+                "DMSApp",
                 "DMSServer",
                 "DMSStore",
                 "DMSCore",
@@ -142,11 +148,13 @@ let package = Package(
             name: "DMSServerTests",
             dependencies: [
                 "DMSTestSupport",
+                "DMSApp",
                 "DMSServer",
                 "DMSStore",
                 "DMSCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

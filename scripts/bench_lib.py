@@ -409,7 +409,7 @@ class Server:
 
     def start(self):
         env = dict(os.environ, DATABASE_URL=self.pg.url(), HOST="127.0.0.1", PORT=str(self.port),
-                   DMS_POOL_SIZE=str(self.pool_size), LOG_LEVEL="warning")
+                   DMS_POOL_SIZE=str(self.pool_size), LOG_LEVEL="warning", DMS_AUTH="off")
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([self.args.dms_bin, "serve", "--no-migrate"], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)

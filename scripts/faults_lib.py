@@ -211,7 +211,7 @@ class Server:
 
     def spawn(self):
         env = dict(os.environ, DATABASE_URL=self.database_url, HOST="127.0.0.1", PORT=str(self.port),
-                   LOG_LEVEL=os.environ.get("FAULTS_LOG_LEVEL", "info"))
+                   LOG_LEVEL=os.environ.get("FAULTS_LOG_LEVEL", "info"), DMS_AUTH="off")
         log_file = open(self.log_path, "a")
         log_file.write(f"==== start {self.starts + 1} at {time.strftime('%H:%M:%S')}\n")
         log_file.flush()

@@ -549,7 +549,8 @@ def parse_args(argv):
     parser = ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default=os.environ.get("SERVICE_URL") or "http://127.0.0.1:8080",
                         help="service URL (default: $SERVICE_URL or http://127.0.0.1:8080)")
-    parser.add_argument("--token", help="API token, sent as 'Authorization: Bearer <token>'")
+    parser.add_argument("--token", default=os.environ.get("DMS_TOKEN") or None,
+                        help="API token, sent as 'Authorization: Bearer <token>' (default: $DMS_TOKEN)")
     parser.add_argument("--write-proof", metavar="PATH", help="write the markdown proof to PATH (overwritten)")
     parser.add_argument("--profile", default="default", help="label of the run in the proof (e.g. tls, pooler)")
     parser.add_argument("--database-label", default="", help="database description for the proof (password masked)")

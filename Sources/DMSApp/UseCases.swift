@@ -1,3 +1,4 @@
+import DMSCore
 import DMSDocuments
 import DMSStore
 
@@ -21,8 +22,13 @@ public struct UseCases: Sendable {
     public let memoryHead: ReadMemoryHead
     public let exportMemory: ExportMemory
     public let checkHealth: CheckHealth
+    public let users: ManageUsers
+    public let tokens: ManageTokens
+    public let sessions: Sessions
+    public let authenticate: Authenticate
+    public let committee: ManageCommittee
 
-    public init(database: Database) {
+    public init(database: Database, settings: AppSettings = AppSettings()) {
         let cases = CaseRepository(database: database)
         let analyses = AnalysisRepository(database: database)
         let reports = ReportRepository(database: database)
@@ -33,7 +39,7 @@ public struct UseCases: Sendable {
         self.createCase = CreateCase(cases: cases)
         self.listCases = ListCases(cases: cases)
         self.readCase = readCase
-        self.decideCase = DecideCase(cases: cases, read: readCase)
+        self.decideCase = DecideCase(cases: cases, read: readCase, quorum: settings.quorum)
         self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer())
         self.readDocument = ReadDocument(documents: documents)
         self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor())
@@ -47,5 +53,26 @@ public struct UseCases: Sendable {
         self.memoryHead = ReadMemoryHead(memory: memory)
         self.exportMemory = ExportMemory(memory: memory)
         self.checkHealth = CheckHealth(probe: HealthProbe(database: database))
+        let accounts = AccountRepository(database: database)
+        let passwords = Passwords(cost: settings.bcryptCost)
+        self.users = ManageUsers(accounts: accounts, passwords: passwords)
+        self.tokens = ManageTokens(accounts: accounts)
+        self.sessions = Sessions(accounts: accounts, passwords: passwords, lifetime: settings.sessionLifetime)
+        self.authenticate = Authenticate(accounts: accounts)
+        self.committee = ManageCommittee(committees: CommitteeRepository(database: database))
+    }
+}
+
+/// The organisation's settings the use cases apply.
+public struct AppSettings: Sendable, Hashable {
+    /// Voting members present for a committee decision, the president among them.
+    public var quorum: Int
+    public var sessionLifetime: Duration
+    public var bcryptCost: UInt8
+
+    public init(quorum: Int = Quorum.defaultSize, sessionLifetime: Duration = .seconds(12 * 3600), bcryptCost: UInt8 = 12) {
+        self.quorum = quorum
+        self.sessionLifetime = sessionLifetime
+        self.bcryptCost = bcryptCost
     }
 }

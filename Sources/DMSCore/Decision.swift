@@ -1,3 +1,5 @@
+import Foundation
+
 /// The committee's decision on a case, as recorded. The system never proposes it.
 public struct Decision: Sendable, Hashable {
     public let chosenSupplier: String
@@ -5,13 +7,16 @@ public struct Decision: Sendable, Hashable {
     public let nextAction: String?
     public let decidedBy: String
     public let decidedAt: Timestamp
+    /// Committee members present (accounts), when the case had a committee.
+    public let present: [UUID]
 
-    public init(chosenSupplier: String, decisionReason: String, nextAction: String?, decidedBy: String, decidedAt: Timestamp) {
+    public init(chosenSupplier: String, decisionReason: String, nextAction: String?, decidedBy: String, decidedAt: Timestamp, present: [UUID] = []) {
         self.chosenSupplier = chosenSupplier
         self.decisionReason = decisionReason
         self.nextAction = nextAction
         self.decidedBy = decidedBy
         self.decidedAt = decidedAt
+        self.present = present
     }
 }
 

@@ -39,6 +39,13 @@ struct PVBody {
 
     private var committeeSection: String {
         let heading = WordML.heading("Membres du comité")
+        if !report.committee.isEmpty {
+            // The committee recorded in DMS: functions, declarations, presence at the decision.
+            return heading + WordML.table(widths: [24, 14, 30, 12, 20], header: ["Membre", "Fonction", "Déclaration d'absence de conflit", "Présence", "Signature"],
+                                          rows: report.committee.map {
+                                              [WordML.Cell($0.name), WordML.Cell($0.function), WordML.Cell($0.declaration), WordML.Cell($0.presence), WordML.Cell("")]
+                                          })
+        }
         guard !self.committee.isEmpty else {
             return heading + WordML.paragraph("Membres du comité : non renseignés.")
         }

@@ -22,9 +22,11 @@ public struct PVWriter: Sendable {
             "{{DESCRIPTION}}": WordML.escape("Généré par DMS, état du dossier au \(report.generatedAt) ; empreinte de la mémoire \(report.headHash)"),
         ]
         let archive = try Archive(data: Data(), accessMode: .create)
+        // The entries carry the state's time, not the clock's: the same state gives the same bytes.
+        let stamp = Date(timeIntervalSince1970: TimeInterval(report.generatedAtEpoch))
         for (path, template) in try Self.template() {
             let bytes = Data(Self.fill(template, values).utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate,
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: stamp, compressionMethod: .deflate,
                                  provider: { position, size in bytes.subdata(in: Int(position)..<Int(position) + size) })
         }
         guard let data = archive.data else { throw ReportError.writeFailed("docx archive") }

@@ -107,12 +107,51 @@ struct ErrorMapping {
             case .unexpected:
                 return nil
             }
+        case let error as AuthError:
+            return Self.map(error)
+        case let error as AccountError:
+            switch error {
+            case .emailTaken:
+                return .init(status: .conflict, code: "email_taken", message: "un compte existe déjà avec cette adresse e-mail", field: "email")
+            case .unknownUser:
+                return .init(status: .notFound, code: "not_found", message: "aucun compte avec cette adresse e-mail")
+            case .unknownToken:
+                return .init(status: .notFound, code: "not_found", message: "jeton introuvable parmi les vôtres")
+            }
+        case let error as CommitteeError:
+            switch error {
+            case .notAMember:
+                return .init(status: .forbidden, code: "not_a_member", message: "vous n'êtes pas membre du comité de ce dossier")
+            case .alreadyDeclared:
+                return .init(status: .conflict, code: "already_declared", message: "votre déclaration pour ce dossier est déjà enregistrée ; elle ne se modifie pas")
+            }
         case let error as HTTPError:
             return .init(status: error.status, code: Self.code(for: error.status), message: error.body ?? Self.message(for: error.status))
         case let error as any HTTPResponseError:
             return .init(status: error.status, code: Self.code(for: error.status), message: Self.message(for: error.status))
         default:
             return nil
+        }
+    }
+
+    static func map(_ error: AuthError) -> ErrorMapping {
+        switch error {
+        case .unauthenticated:
+            return .init(status: .unauthorized, code: "unauthenticated",
+                         message: "identification requise : jeton (Authorization: Bearer …) ou session (POST /api/session)",
+                         headers: [.wwwAuthenticate: "Bearer realm=\"dms\""])
+        case .invalidCredentials:
+            return .init(status: .unauthorized, code: "invalid_credentials", message: "adresse e-mail ou mot de passe incorrect")
+        case .forbidden(let needed):
+            let roles = needed.map(\.rawValue).joined(separator: " ou ")
+            return .init(status: .forbidden, code: "forbidden", message: "action réservée au rôle \(roles)")
+        case .tooManyAttempts(let seconds):
+            return .init(status: .tooManyRequests, code: "too_many_attempts",
+                         message: "trop d'essais de connexion : réessayez dans \(max(1, (seconds + 59) / 60)) minute(s)",
+                         headers: [.retryAfter: String(seconds)])
+        case .csrfTokenMissing:
+            return .init(status: .forbidden, code: "csrf_token_missing",
+                         message: "jeton anti-falsification (X-CSRF-Token) absent ou incorrect pour cette session")
         }
     }
 

@@ -1,3 +1,4 @@
+import DMSApp
 import DMSStore
 
 /// Everything `dms serve` needs, checked before anything starts.
@@ -12,9 +13,16 @@ public struct AppConfig: Sendable {
     public var maxJSONBodyBytes: Int
     /// Largest upload request accepted (413 above): `DMS_MAX_UPLOAD_MB`.
     public var maxUploadBytes: Int
+    /// `DMS_AUTH`: `on` (default) or `off` (development: only with a database on this machine).
+    public var auth: AuthMode
+    /// `DMS_COOKIE_SECURE=1`: the session cookie is `Secure` even without a TLS hint.
+    public var cookieSecure: Bool
+    /// `DMS_QUORUM` and the other organisation settings.
+    public var settings: AppSettings
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfig, pool: PoolSettings = PoolSettings(),
-                migrateOnStart: Bool = true, maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 25 << 20) {
+                migrateOnStart: Bool = true, maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 25 << 20,
+                auth: AuthMode = .on, cookieSecure: Bool = false, settings: AppSettings = AppSettings()) {
         self.host = host
         self.port = port
         self.database = database
@@ -22,6 +30,17 @@ public struct AppConfig: Sendable {
         self.migrateOnStart = migrateOnStart
         self.maxJSONBodyBytes = maxJSONBodyBytes
         self.maxUploadBytes = maxUploadBytes
+        self.auth = auth
+        self.cookieSecure = cookieSecure
+        self.settings = settings
+    }
+
+    /// Development mode acts without credentials: only against a database on this machine.
+    public func check() throws(ConfigError) {
+        if self.auth == .off, !self.database.isLoopback {
+            throw ConfigError("DMS_AUTH=off (development mode) is refused with a database that is not on this machine (\(self.database.host))")
+        }
+        guard (1...30).contains(self.settings.quorum) else { throw ConfigError("DMS_QUORUM must be between 1 and 30, got \(self.settings.quorum)") }
     }
 }
 

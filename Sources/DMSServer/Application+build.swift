@@ -6,9 +6,10 @@ import Logging
 /// Builds the whole service: the PostgreSQL pool (a service of the application, so it stops after
 /// the HTTP server on shutdown), migrations before the first request, and the router.
 public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some ApplicationProtocol {
+    try config.check()
     try UseCases.checkRequirements()
     let database = try Database.connect(config.database, pool: config.pool, logger: logger)
-    let router = try buildRouter(app: UseCases(database: database), config: config)
+    let router = try buildRouter(app: UseCases(database: database, settings: config.settings), config: config)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms"),
@@ -32,6 +33,7 @@ func buildRouter(app: UseCases, config: AppConfig) throws -> Router<AppRequestCo
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(table: try docs.routeTable()))
+    router.add(middleware: AuthMiddleware(app: app, mode: config.auth))
     let json = JSONRequest(maxBytes: config.maxJSONBodyBytes)
     HealthRoutes(app: app).register(on: router)
     docs.register(on: router)
@@ -41,5 +43,7 @@ func buildRouter(app: UseCases, config: AppConfig) throws -> Router<AppRequestCo
     AnalysisRoutes(app: app, json: json).register(on: router)
     ReportRoutes(app: app, json: json).register(on: router)
     DocumentRoutes(app: app, upload: MultipartUpload(maxBytes: config.maxUploadBytes)).register(on: router)
+    AccountRoutes(app: app, json: json, cookieSecure: config.cookieSecure).register(on: router)
+    CommitteeRoutes(app: app, json: json).register(on: router)
     return router
 }

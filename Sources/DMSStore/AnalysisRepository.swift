@@ -40,7 +40,7 @@ public struct AnalysisRepository: Sendable {
 
     /// Replaces the case's analysis in one transaction, moves an open case to `analyzed`, and
     /// appends `analysis_run` with the input hashes. A case decided meanwhile refuses (409).
-    public func save(_ result: AnalysisResult, caseID: UUID, actor: ActorName, logger: Logger) async throws {
+    public func save(_ result: AnalysisResult, caseID: UUID, actor: Principal, logger: Logger) async throws {
         let inputs = try Self.json(result.inputs.map(AnalysisInputRow.init))
         let warnings = try Self.json(result.warnings)
         let criteria = try Self.json(result.criteria.enumerated().map { CriterionRow(position: $0.offset + 1, $0.element) })
@@ -86,7 +86,7 @@ public struct AnalysisRepository: Sendable {
                 UPDATE cases SET status = 'analyzed', updated_at = now() WHERE id = \(caseID)
                 """, logger: logger)
             try await connection.query("""
-                INSERT INTO events (case_id, type, actor, payload) VALUES (\(caseID), \(payload.type.rawValue), \(actor.value), \(payload.json)::jsonb)
+                INSERT INTO events (case_id, type, actor, actor_id, payload) VALUES (\(caseID), \(payload.type.rawValue), \(actor.value), \(actor.userID), \(payload.json)::jsonb)
                 """, logger: logger)
         }
     }
@@ -102,7 +102,7 @@ public struct AnalysisRepository: Sendable {
 
     /// Records a person's value for a field in REVUE MANUELLE (or inferred), with the reason,
     /// and appends `offer_corrected`. The extracted value stays as it was.
-    public func correct(caseID: UUID, supplierKey: String, _ correction: NewCorrection, actor: ActorName, logger: Logger) async throws -> CaseAnalysis {
+    public func correct(caseID: UUID, supplierKey: String, _ correction: NewCorrection, actor: Principal, logger: Logger) async throws -> CaseAnalysis {
         let field = correction.field
         let encodedValue = CanonicalJSON.string(correction.value)
         let payload = EventPayload.offerCorrected(supplierKey: supplierKey, correction)
@@ -126,8 +126,8 @@ public struct AnalysisRepository: Sendable {
                     VALUES (\(caseID), \(supplierKey), \(field.rawValue), \(encodedValue)::jsonb, \(correction.reason), \(actor.value))
                     RETURNING case_id, corrected_by
                 )
-                INSERT INTO events (case_id, type, actor, payload)
-                SELECT case_id, \(payload.type.rawValue), corrected_by, \(payload.json)::jsonb FROM correction
+                INSERT INTO events (case_id, type, actor, actor_id, payload)
+                SELECT case_id, \(payload.type.rawValue), corrected_by, \(actor.userID), \(payload.json)::jsonb FROM correction
                 """, logger: logger)
             guard let analysis = try await Self.read(caseID, on: connection, logger: logger) else { throw AnalysisError.noAnalysis }
             return analysis

@@ -12,7 +12,7 @@ public struct CaseRepository: Sendable {
         self.database = database
     }
 
-    public func create(_ new: NewCase, actor: ActorName, logger: Logger) async throws -> Case {
+    public func create(_ new: NewCase, actor: Principal, logger: Logger) async throws -> Case {
         let payload = EventPayload.caseCreated(new)
         return try await self.database.run { client in
             let rows = try await client.query("""
@@ -21,8 +21,8 @@ public struct CaseRepository: Sendable {
                     VALUES (\(new.caseType.rawValue), \(new.title), \(new.lot), \(actor.value))
                     RETURNING id, case_type, title, lot, status, created_at, updated_at
                 ), event AS (
-                    INSERT INTO events (case_id, type, actor, payload)
-                    SELECT id, \(payload.type.rawValue), \(actor.value), \(payload.json)::jsonb FROM new_case
+                    INSERT INTO events (case_id, type, actor, actor_id, payload)
+                    SELECT id, \(payload.type.rawValue), \(actor.value), \(actor.userID), \(payload.json)::jsonb FROM new_case
                 )
                 SELECT id, case_type, title, lot, status, iso_utc(created_at), iso_utc(updated_at) FROM new_case
                 """, logger: logger)
@@ -82,7 +82,7 @@ public struct CaseRepository: Sendable {
     static func detail(id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> CaseDetail {
         let rows = try await connection.query("""
             SELECT c.id, c.case_type, c.title, c.lot, c.status, iso_utc(c.created_at), iso_utc(c.updated_at),
-                   d.chosen_supplier, d.decision_reason, d.next_action, d.decided_by, iso_utc(d.decided_at),
+                   d.chosen_supplier, d.decision_reason, d.next_action, d.decided_by, iso_utc(d.decided_at), d.present,
                    (SELECT coalesce(json_agg(json_build_object(
                                'seq', e.seq, 'type', e.type, 'actor', e.actor, 'at', iso_utc(e.created_at),
                                'prev_hash', e.prev_hash, 'hash', e.hash, 'payload', e.payload) ORDER BY e.seq), '[]')::text
@@ -98,12 +98,13 @@ public struct CaseRepository: Sendable {
             WHERE c.id = \(id)
             """, logger: logger)
         for try await row in rows {
-            let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, events, documents, analysed) =
-                try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, String, String, Bool).self)
+            let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, present, events, documents, analysed) =
+                try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, [UUID]?, String, String, Bool).self)
             let record = try Case(row: (caseID, caseType, title, lot, status, created, updated))
             var decision: Decision?
             if let supplier, let reason, let by, let at {
-                decision = Decision(chosenSupplier: supplier, decisionReason: reason, nextAction: next, decidedBy: by, decidedAt: Timestamp(iso8601: at))
+                decision = Decision(chosenSupplier: supplier, decisionReason: reason, nextAction: next, decidedBy: by, decidedAt: Timestamp(iso8601: at),
+                                    present: present ?? [])
             }
             return CaseDetail(case: record, decision: decision, documents: try DocumentRow.decodeList(documents),
                               events: try EventRow.decodeList(events), hasAnalysis: analysed)
@@ -111,15 +112,21 @@ public struct CaseRepository: Sendable {
         throw CaseError.notFound(id)
     }
 
-    /// Records the committee's decision: locks the case, refuses a second decision, inserts the
-    /// decision, marks the case decided and appends `decision_recorded`, all in one statement.
-    public func decide(caseID: UUID, _ decision: NewDecision, actor: ActorName, logger: Logger) async throws -> CaseDetail {
+    /// Records the committee's decision in one transaction: locks the case, refuses a second
+    /// decision, checks the committee's quorum (when the case has a committee), inserts the
+    /// decision, marks the case decided and appends `decision_recorded`.
+    public func decide(caseID: UUID, _ decision: NewDecision, present: [UUID], quorum: Int, actor: Principal, logger: Logger) async throws -> CaseDetail {
         let supplierKey = SupplierName.key(decision.chosenSupplier)
-        let payload = EventPayload.decisionRecorded(decision)
-        let outcome: DecideOutcome = try await self.database.run { client in
-            let rows = try await client.query("""
+        let payload = present.isEmpty ? EventPayload.decisionRecorded(decision) : EventPayload.decisionRecorded(decision, present: present)
+        let outcome: DecideOutcome = try await self.database.transaction(logger: logger) { connection in
+            // The lock first: a concurrent decide or committee change waits here, then sees the result.
+            guard let status = try await CommitteeRepository.caseStatus(caseID, on: connection, lock: true, logger: logger) else { return .notFound }
+            guard status != .decided else { return .alreadyDecided }
+            let committee = try await CommitteeRepository.members(caseID, on: connection, logger: logger)
+            try Quorum.check(committee: committee, present: present, decider: actor, quorum: quorum)
+            let rows = try await connection.query("""
                 WITH target AS (
-                    SELECT id, status FROM cases WHERE id = \(caseID) FOR UPDATE
+                    SELECT id, status FROM cases WHERE id = \(caseID)
                 ), supplier AS (
                     -- When the analysis found offers, the chosen supplier must be one of them.
                     SELECT NOT EXISTS (SELECT 1 FROM offers o WHERE o.case_id = \(caseID))
@@ -127,25 +134,25 @@ public struct CaseRepository: Sendable {
                         OR EXISTS (SELECT 1 FROM offer_corrections oc WHERE oc.case_id = \(caseID) AND oc.field = 'supplier'
                                    AND lower(oc.value #>> '{}') = lower(\(decision.chosenSupplier))) AS known
                 ), decision AS (
-                    INSERT INTO decisions (case_id, chosen_supplier, decision_reason, next_action, decided_by)
-                    SELECT id, \(decision.chosenSupplier), \(decision.decisionReason), \(decision.nextAction), \(actor.value)
+                    INSERT INTO decisions (case_id, chosen_supplier, decision_reason, next_action, decided_by, decided_by_user, present)
+                    SELECT id, \(decision.chosenSupplier), \(decision.decisionReason), \(decision.nextAction), \(actor.value),
+                           \(actor.userID), \(present)::uuid[]
                     FROM target, supplier WHERE status <> 'decided' AND supplier.known
-                    RETURNING case_id, chosen_supplier, decision_reason, next_action
+                    RETURNING case_id
                 ), updated AS (
                     UPDATE cases SET status = 'decided', updated_at = now()
                     FROM decision WHERE cases.id = decision.case_id
                     RETURNING cases.id
                 ), event AS (
-                    INSERT INTO events (case_id, type, actor, payload)
-                    SELECT d.case_id, \(payload.type.rawValue), \(actor.value),
+                    INSERT INTO events (case_id, type, actor, actor_id, payload)
+                    SELECT d.case_id, \(payload.type.rawValue), \(actor.value), \(actor.userID),
                            \(payload.json)::jsonb || jsonb_build_object(\(EventPayload.previousStatusKey)::text, t.status)
                     FROM decision d CROSS JOIN target t
                 )
-                SELECT EXISTS (SELECT 1 FROM updated), target.status, supplier.known FROM target, supplier
+                SELECT EXISTS (SELECT 1 FROM updated), supplier.known FROM target, supplier
                 """, logger: logger)
-            for try await (decided, status, known) in rows.decode((Bool, String, Bool).self) {
+            for try await (decided, known) in rows.decode((Bool, Bool).self) {
                 if decided { return .decided }
-                if status == CaseStatus.decided.rawValue { return .alreadyDecided }
                 return known ? .alreadyDecided : .unknownSupplier
             }
             return .notFound

@@ -93,3 +93,11 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { self.message }
 }
+
+extension DatabaseConfig {
+    /// The database is on this machine (127.0.0.0/8, ::1, localhost, or a Unix socket path).
+    public var isLoopback: Bool {
+        let host = self.host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.") || host.hasPrefix("/")
+    }
+}

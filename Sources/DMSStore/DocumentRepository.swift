@@ -37,7 +37,7 @@ public struct DocumentRepository: Sendable {
 
     /// Stores every file in one transaction, each with its `document_uploaded` event. The case row
     /// is share-locked so a concurrent decide waits; a decided case refuses new documents.
-    public func store(_ files: [NewDocument], caseID: UUID, actor: ActorName, logger: Logger) async throws -> [StoredDocument] {
+    public func store(_ files: [NewDocument], caseID: UUID, actor: Principal, logger: Logger) async throws -> [StoredDocument] {
         try await self.database.transaction(logger: logger) { connection in
             var stored: [StoredDocument] = []
             for file in files {
@@ -47,7 +47,7 @@ public struct DocumentRepository: Sendable {
         }
     }
 
-    private static func store(_ file: NewDocument, caseID: UUID, actor: ActorName, on connection: PostgresConnection, logger: Logger) async throws -> StoredDocument {
+    private static func store(_ file: NewDocument, caseID: UUID, actor: Principal, on connection: PostgresConnection, logger: Logger) async throws -> StoredDocument {
         // The id is chosen here so that the event's payload is built (and pinned) in Swift.
         let id = UUID()
         let payload = EventPayload.documentUploaded(id: id, kind: file.kind, filename: file.filename, mediaType: file.mediaType,
@@ -66,8 +66,8 @@ public struct DocumentRepository: Sendable {
                 INSERT INTO document_contents (document_id, sha256, content)
                 SELECT id, sha256, \(file.content) FROM inserted
             ), event AS (
-                INSERT INTO events (case_id, type, actor, payload)
-                SELECT case_id, \(payload.type.rawValue), \(actor.value), \(payload.json)::jsonb FROM inserted
+                INSERT INTO events (case_id, type, actor, actor_id, payload)
+                SELECT case_id, \(payload.type.rawValue), \(actor.value), \(actor.userID), \(payload.json)::jsonb FROM inserted
             ), found AS (
                 SELECT * FROM inserted
                 UNION ALL

@@ -26,7 +26,7 @@ public struct EventLog: Sendable {
         try await self.database.run(timeout: .seconds(3600)) { client in
             let rows = try await client.query("""
                 SELECT id, case_id, seq, prev_hash, hash,
-                       event_canonical(case_id, seq, type, actor, created_at, payload)
+                       event_canonical(case_id, seq, type, actor, actor_id, created_at, payload)
                 FROM events
                 WHERE \(caseID)::uuid IS NULL OR case_id = \(caseID)
                 ORDER BY case_id, seq

@@ -100,7 +100,7 @@ public struct MemoryRepository: Sendable {
             let rows = try await connection.query("""
                 SELECT json_build_object('id', id, 'case_id', case_id, 'seq', seq, 'type', type, 'actor', actor,
                                          'at', iso_utc(created_at), 'payload', payload, 'prev_hash', prev_hash, 'hash', hash,
-                                         'canonical', event_canonical(case_id, seq, type, actor, created_at, payload))::text
+                                         'canonical', event_canonical(case_id, seq, type, actor, actor_id, created_at, payload))::text
                 FROM events
                 WHERE (\(from?.iso8601)::timestamptz IS NULL OR created_at >= \(from?.iso8601)::timestamptz)
                   AND (\(to?.iso8601)::timestamptz IS NULL OR created_at < \(to?.iso8601)::timestamptz)

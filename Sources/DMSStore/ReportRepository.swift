@@ -17,7 +17,8 @@ public struct ReportRepository: Sendable {
         try await self.database.snapshot(logger: logger) { connection in
             let detail = try await CaseRepository.detail(id: caseID, on: connection, logger: logger)
             let analysis = detail.hasAnalysis ? try await AnalysisRepository.read(caseID, on: connection, logger: logger) : nil
-            return ReportSnapshot(detail: detail, analysis: analysis)
+            let committee = try await CommitteeRepository.members(caseID, on: connection, logger: logger)
+            return ReportSnapshot(detail: detail, analysis: analysis, committee: committee)
         }
     }
 
@@ -43,7 +44,7 @@ public struct ReportRepository: Sendable {
 
     /// Stores the next version of `report.kind` for the case and appends `report_issued`, in one
     /// transaction. The case row is locked so two issues of one kind never share a version.
-    public func issue(_ report: NewReport, caseID: UUID, actor: ActorName, logger: Logger) async throws -> IssuedReport {
+    public func issue(_ report: NewReport, caseID: UUID, actor: Principal, logger: Logger) async throws -> IssuedReport {
         try await self.database.transaction(logger: logger) { connection in
             var exists = false
             for try await _ in try await connection.query("SELECT 1 FROM cases WHERE id = \(caseID) FOR UPDATE", logger: logger).decode(Int.self) {
@@ -67,8 +68,8 @@ public struct ReportRepository: Sendable {
                             \(report.sha256), \(report.memoryHead), \(actor.value), \(report.content))
                     RETURNING id, issued_at
                 ), event AS (
-                    INSERT INTO events (case_id, type, actor, payload)
-                    SELECT \(caseID), \(payload.type.rawValue), \(actor.value), \(payload.json)::jsonb FROM issued
+                    INSERT INTO events (case_id, type, actor, actor_id, payload)
+                    SELECT \(caseID), \(payload.type.rawValue), \(actor.value), \(actor.userID), \(payload.json)::jsonb FROM issued
                 )
                 SELECT id, iso_utc(issued_at) FROM issued
                 """, logger: logger)

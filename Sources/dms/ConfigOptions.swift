@@ -43,6 +43,14 @@ enum Env {
         return value
     }
 
+    /// `1`, `true`, `yes`, `on` → true; `0`, `false`, `no`, `off` or unset → false.
+    static func flag(_ name: String) throws -> Bool {
+        guard let raw = string(name)?.lowercased() else { return false }
+        if ["1", "true", "yes", "on"].contains(raw) { return true }
+        if ["0", "false", "no", "off"].contains(raw) { return false }
+        throw ValidationError("\(name) must be 1 or 0, got '\(raw)'")
+    }
+
     static func int(_ name: String) throws -> Int? {
         guard let raw = string(name) else { return nil }
         guard let value = Int(raw) else { throw ValidationError("\(name) must be a whole number, got '\(raw)'") }

@@ -1,5 +1,8 @@
 import ArgumentParser
+import DMSApp
+import DMSCore
 import DMSServer
+import DMSStore
 import Hummingbird
 
 struct Serve: AsyncParsableCommand {
@@ -21,14 +24,28 @@ struct Serve: AsyncParsableCommand {
         guard (1...65535).contains(port) else { throw ValidationError("PORT must be between 1 and 65535, got \(port)") }
         let uploadMB = try Env.int("DMS_MAX_UPLOAD_MB") ?? 25
         guard (1...1024).contains(uploadMB) else { throw ValidationError("DMS_MAX_UPLOAD_MB must be between 1 and 1024, got \(uploadMB)") }
+        let auth = try Env.string("DMS_AUTH").map { raw in
+            guard let mode = AuthMode(rawValue: raw.lowercased()) else { throw ValidationError("DMS_AUTH must be on or off, got '\(raw)'") }
+            return mode
+        } ?? .on
+        let quorum = try Env.int("DMS_QUORUM") ?? Quorum.defaultSize
         let config = AppConfig(
             host: self.host ?? Env.string("HOST") ?? "127.0.0.1", port: port,
             database: try db.database(), pool: try db.pool(), migrateOnStart: !self.noMigrate,
-            maxUploadBytes: uploadMB << 20)
+            maxUploadBytes: uploadMB << 20, auth: auth, cookieSecure: try Env.flag("DMS_COOKIE_SECURE"),
+            settings: AppSettings(quorum: quorum))
+        do throws(ConfigError) {
+            try config.check()
+        } catch {
+            throw ValidationError(error.message)
+        }
         let logger = try Logs.make()
         logger.info("starting dms \(DMSVersion.current)", metadata: [
-            "database": "\(config.database.redacted)", "address": "\(config.host):\(config.port)",
+            "database": "\(config.database.redacted)", "address": "\(config.host):\(config.port)", "auth": "\(config.auth.rawValue)",
         ])
+        if config.auth == .off {
+            logger.warning("DMS_AUTH=off: development mode, every request acts with every role (X-DMS-Actor names it)")
+        }
         let app = try buildApplication(config, logger: logger)
         try await app.runService()
     }

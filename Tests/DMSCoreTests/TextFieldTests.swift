@@ -77,9 +77,9 @@ struct NewDecisionTests {
 
     @Test("the actor header defaults to anonymous and is validated")
     func actor() throws {
-        #expect(try ActorName(nil) == .anonymous)
-        #expect(try ActorName("  Awa Traoré ").value == "Awa Traoré")
-        #expect(throws: ValidationError.self) { try ActorName("x\u{0}") }
+        #expect(try Principal(nil) == .anonymous)
+        #expect(try Principal("  Awa Traoré ").value == "Awa Traoré")
+        #expect(throws: ValidationError.self) { try Principal("x\u{0}") }
     }
 }
 

@@ -16,7 +16,7 @@ struct MemoryTests {
                 let cases = CaseRepository(database: database)
                 let created = try await cases.create(try NewCase(caseType: "DAO", title: "Ciment", lot: nil), actor: .anonymous, logger: logger)
                 _ = try await cases.create(try NewCase(caseType: "RFQ", title: "Gasoil", lot: nil), actor: .anonymous, logger: logger)
-                let decided = try await cases.decide(caseID: created.id, try NewDecision(chosenSupplier: "Ets A", decisionReason: "Conforme", nextAction: nil), actor: .anonymous, logger: logger)
+                let decided = try await cases.decide(caseID: created.id, try NewDecision(chosenSupplier: "Ets A", decisionReason: "Conforme", nextAction: nil), present: [], quorum: 3, actor: .anonymous, logger: logger)
                 #expect(decided.events.map(\.type) == ["case_created", "decision_recorded"])
                 #expect(decided.events[1].prevHash == decided.events[0].hash)
                 let report = try await EventLog(database: database).verify(logger: logger)
@@ -32,7 +32,7 @@ struct MemoryTests {
             try await withDatabase(config) { database in
                 let cases = CaseRepository(database: database)
                 let created = try await cases.create(try NewCase(caseType: "DAO", title: "Ciment", lot: nil), actor: .anonymous, logger: logger)
-                _ = try await cases.decide(caseID: created.id, try NewDecision(chosenSupplier: "Ets A", decisionReason: "Conforme", nextAction: nil), actor: .anonymous, logger: logger)
+                _ = try await cases.decide(caseID: created.id, try NewDecision(chosenSupplier: "Ets A", decisionReason: "Conforme", nextAction: nil), present: [], quorum: 3, actor: .anonymous, logger: logger)
             }
             try await TestDatabase.withConnection(config) { connection in
                 for statement in ["UPDATE events SET actor = 'mallory'", "DELETE FROM events", "TRUNCATE events CASCADE",
@@ -54,7 +54,7 @@ struct MemoryTests {
             let target: UUID = try await withDatabase(config) { database in
                 let cases = CaseRepository(database: database)
                 let first = try await cases.create(try NewCase(caseType: "DAO", title: "Ciment", lot: nil), actor: .anonymous, logger: logger)
-                _ = try await cases.decide(caseID: first.id, try NewDecision(chosenSupplier: "Ets A", decisionReason: "Conforme", nextAction: nil), actor: .anonymous, logger: logger)
+                _ = try await cases.decide(caseID: first.id, try NewDecision(chosenSupplier: "Ets A", decisionReason: "Conforme", nextAction: nil), present: [], quorum: 3, actor: .anonymous, logger: logger)
                 return first.id
             }
             try await TestDatabase.withConnection(config) { connection in

@@ -1,5 +1,8 @@
+import DMSApp
 import DMSServer
 import DMSStore
+import DMSCore
+import Logging
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,13 +23,15 @@ public func withTestApp(
 /// The application on an existing database: call it twice on one database to restart the service.
 public func runApp(
     on database: DatabaseConfig, _ setup: TestingSetup = .router,
-    configure: (inout AppConfig) -> Void = { _ in },
+    configure: (inout AppConfig) -> Void = { _ in }, logger: Logger? = nil,
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     // A generous deadline: tests run many apps in parallel on two cores. Outage tests set 4 s.
-    var config = AppConfig(host: "127.0.0.1", port: 0, database: database, pool: PoolSettings(maximumConnections: 4, requestTimeout: .seconds(15)))
+    // Development mode (no credentials) unless a test turns accounts on: the auth tests do.
+    var config = AppConfig(host: "127.0.0.1", port: 0, database: database, pool: PoolSettings(maximumConnections: 4, requestTimeout: .seconds(15)),
+                           auth: .off)
     configure(&config)
-    let app = try buildApplication(config, logger: TestDatabase.logger)
+    let app = try buildApplication(config, logger: logger ?? TestDatabase.logger)
     try await app.test(setup) { client in try await body(client) }
 }
 
@@ -72,5 +77,28 @@ extension TestResponse {
 
     public var errorField: String? {
         ((try? self.object())?["error"] as? [String: Any])?["field"] as? String
+    }
+}
+
+/// An account made through the application's own use cases, with an API token.
+public struct SeededUser: Sendable {
+    public let id: String
+    public let email: String
+    public let name: String
+    public let password: String
+    public let token: String
+
+    public var bearer: HTTPFields { [.authorization: "Bearer \(self.token)"] }
+}
+
+/// Accounts are hashed at bcrypt cost 4 unless asked: the suite runs many in parallel on two cores.
+/// The product's cost is `AppSettings`' default, 12 (checked in the auth tests).
+public func seedUser(_ database: DatabaseConfig, email: String, name: String, roles: [String], password: String = "mot de passe sûr 2026",
+                     bcryptCost: UInt8 = 4) async throws -> SeededUser {
+    try await withDatabase(database) { db in
+        let app = UseCases(database: db, settings: AppSettings(bcryptCost: bcryptCost))
+        let user = try await app.users.create(email: email, name: name, roles: roles, password: password, logger: TestDatabase.logger)
+        let (_, token) = try await app.tokens.create(email: email, name: "tests", expiresInDays: nil, logger: TestDatabase.logger)
+        return SeededUser(id: user.id.uuidString.lowercased(), email: email, name: name, password: password, token: token)
     }
 }

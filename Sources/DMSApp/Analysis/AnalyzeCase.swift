@@ -10,7 +10,8 @@ public struct AnalyzeCase: Sendable {
     let analyses: AnalysisRepository
     let extractor: TextExtractor
 
-    public func run(caseID: UUID, actor: ActorName, logger: Logger) async throws -> CaseAnalysis {
+    public func run(caseID: UUID, actor: Principal, logger: Logger) async throws -> CaseAnalysis {
+        try AccessPolicy.check(.analyzeCase, actor)
         let (status, documents) = try await self.analyses.inputs(caseID: caseID, logger: logger)
         guard status != .decided else { throw CaseError.alreadyDecided(caseID) }
         var dao: [DocumentText] = []

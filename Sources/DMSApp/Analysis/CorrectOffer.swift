@@ -9,7 +9,8 @@ public struct CorrectOffer: Sendable {
     let analyses: AnalysisRepository
 
     public func run(caseID: UUID, supplierKey: String, field: String?, value: JSONValue?, reason: String?,
-                    actor: ActorName, logger: Logger) async throws -> CaseAnalysis {
+                    actor: Principal, logger: Logger) async throws -> CaseAnalysis {
+        try AccessPolicy.check(.correctOffer, actor)
         guard !supplierKey.isEmpty else { throw AnalysisError.unknownSupplier("") }
         let correction = try NewCorrection(field: field, value: value, reason: reason)
         return try await self.analyses.correct(caseID: caseID, supplierKey: supplierKey, correction, actor: actor, logger: logger)

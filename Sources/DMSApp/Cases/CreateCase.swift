@@ -6,7 +6,8 @@ import Logging
 public struct CreateCase: Sendable {
     let cases: CaseRepository
 
-    public func run(caseType: String?, title: String?, lot: String?, actor: ActorName, logger: Logger) async throws -> Case {
+    public func run(caseType: String?, title: String?, lot: String?, actor: Principal, logger: Logger) async throws -> Case {
+        try AccessPolicy.check(.createCase, actor)
         let draft = try NewCase(caseType: caseType, title: title, lot: lot)
         return try await self.cases.create(draft, actor: actor, logger: logger)
     }

@@ -8,10 +8,19 @@ import Logging
 public struct DecideCase: Sendable {
     let cases: CaseRepository
     let read: ReadCase
+    /// Voting members who must be present when the case has a committee (`DMS_QUORUM`).
+    let quorum: Int
 
-    public func run(_ id: UUID, chosenSupplier: String?, decisionReason: String?, nextAction: String?,
-                    actor: ActorName, logger: Logger) async throws -> CaseView {
+    public func run(_ id: UUID, chosenSupplier: String?, decisionReason: String?, nextAction: String?, present rawPresent: [String]? = nil,
+                    actor: Principal, logger: Logger) async throws -> CaseView {
+        try AccessPolicy.check(.decideCase, actor)
         let decision = try NewDecision(chosenSupplier: chosenSupplier, decisionReason: decisionReason, nextAction: nextAction)
-        return try await self.read.view(try await self.cases.decide(caseID: id, decision, actor: actor, logger: logger), logger: logger)
+        var present: [UUID] = []
+        for (index, raw) in (rawPresent ?? []).enumerated() {
+            guard let id = UUID(uuidString: raw) else { throw ValidationError(field: "present.\(index)", message: "identifiant d'utilisateur (UUID) attendu") }
+            present.append(id)
+        }
+        let detail = try await self.cases.decide(caseID: id, decision, present: present, quorum: self.quorum, actor: actor, logger: logger)
+        return try await self.read.view(detail, logger: logger)
     }
 }

@@ -28,7 +28,8 @@ public struct UploadDocuments: Sendable {
     /// One transaction stores them all: beyond this, split the upload (it would outlast the deadline).
     public static let maxFilesPerUpload = 50
 
-    public func run(_ files: [IncomingFile], kind rawKind: String?, caseID: UUID, actor: ActorName, logger: Logger) async throws -> [StoredDocument] {
+    public func run(_ files: [IncomingFile], kind rawKind: String?, caseID: UUID, actor: Principal, logger: Logger) async throws -> [StoredDocument] {
+        try AccessPolicy.check(.uploadDocuments, actor)
         let kind = try Self.kind(rawKind)
         guard !files.isEmpty else { throw ValidationError(field: "file", message: "aucun fichier reçu (champ « file »)") }
         guard files.count <= Self.maxFilesPerUpload else {

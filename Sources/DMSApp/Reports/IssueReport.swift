@@ -10,7 +10,8 @@ public struct IssueReport: Sendable {
     let reports: ReportRepository
     let renderer: ReportRenderer
 
-    public func run(caseID: UUID, kind rawKind: String?, members rawMembers: [String]?, actor: ActorName, logger: Logger) async throws -> IssuedReport {
+    public func run(caseID: UUID, kind rawKind: String?, members rawMembers: [String]?, actor: Principal, logger: Logger) async throws -> IssuedReport {
+        try AccessPolicy.check(.issueReport, actor)
         let kind = try ReportKind(parsing: rawKind)
         let members = try CommitteeMembers.validate(rawMembers ?? [], field: "members")
         let snapshot = try await self.reports.snapshot(caseID: caseID, logger: logger)

@@ -8,6 +8,8 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case offerCorrected = "offer_corrected"
     case decisionRecorded = "decision_recorded"
     case reportIssued = "report_issued"
+    case committeeSet = "committee_set"
+    case declarationRecorded = "declaration_recorded"
     /// Written by v0.1.0 on every download; kept readable, no longer written.
     case cbaGenerated = "cba_generated"
     case pvGenerated = "pv_generated"
@@ -94,7 +96,34 @@ public struct EventPayload: Sendable, Hashable {
         ])
     }
 
+    /// Version 2, with accounts: who was present, by account id (in the order given).
+    public static func decisionRecorded(_ decision: NewDecision, present: [UUID]) -> EventPayload {
+        guard case .object(var members) = Self.decisionRecorded(decision).body else { preconditionFailure("an object") }
+        members["present"] = .array(present.map { .string($0.uuidString.lowercased()) })
+        return EventPayload(.decisionRecorded, members)
+    }
+
     public static let previousStatusKey = "previous_status"
+
+    public static func committeeSet(_ members: [(userID: UUID, name: String, function: CommitteeFunction)]) -> EventPayload {
+        EventPayload(.committeeSet, [
+            "members": .array(members.map { member in
+                .object([
+                    "user_id": .string(member.userID.uuidString.lowercased()),
+                    "name": .string(member.name),
+                    "function": .string(member.function.rawValue),
+                ])
+            }),
+        ])
+    }
+
+    public static func declarationRecorded(userID: UUID, noConflict: Bool, note: String?) -> EventPayload {
+        EventPayload(.declarationRecorded, [
+            "user_id": .string(userID.uuidString.lowercased()),
+            "no_conflict": .bool(noConflict),
+            "note": note.map(JSONValue.string) ?? .null,
+        ])
+    }
 
     public static func reportIssued(kind: ReportKind, version: Int, sha256: String, size: Int, filename: String, memoryHead: String) -> EventPayload {
         EventPayload(.reportIssued, [

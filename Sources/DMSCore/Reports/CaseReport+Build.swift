@@ -16,6 +16,17 @@ extension CaseReport {
             date = calendar.date(from: components) ?? date
         }
         self.init(detail: snapshot.detail, analysis: snapshot.analysis, headHash: snapshot.stateHead, generatedAt: date)
+        let decision = snapshot.detail.decision
+        self.committee = snapshot.committee.map { member in
+            let declaration: String
+            switch member.declaration {
+            case nil: declaration = "non déclarée"
+            case let made? where made.noConflict: declaration = "aucun conflit d'intérêts (déclaré le \(ReportFormat.date(made.declaredAt)))"
+            case let made?: declaration = "conflit d'intérêts déclaré le \(ReportFormat.date(made.declaredAt)) : ne prend pas part"
+            }
+            let presence = decision.map { $0.present.contains(member.userID) ? "présent" : "absent" } ?? "—"
+            return CommitteeLine(name: member.name, function: member.function.label, declaration: declaration, presence: presence)
+        }
     }
 
     /// Builds the report from the case as stored, its current analysis (if any), the head of its

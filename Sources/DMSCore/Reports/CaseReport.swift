@@ -40,8 +40,17 @@ public struct CaseReport: Sendable, Hashable {
     public let generatedAt: String
     /// The same instant for document metadata (`2026-11-25T17:36:34Z`).
     public let generatedAtISO8601: String
-    /// The same instant in seconds since 1970, for the workbook's properties.
+    /// The same instant in seconds since 1970, for the files' own dates.
     public let generatedAtEpoch: Int
+    /// The case's committee as the PVs list it (empty when the case has none).
+    public internal(set) var committee: [CommitteeLine] = []
+
+    public struct CommitteeLine: Sendable, Hashable {
+        public let name: String
+        public let function: String
+        public let declaration: String
+        public let presence: String
+    }
     /// The hash of the case's last event: a printed copy proves which state it came from.
     public let headHash: String
     /// `réalisée le … par …`, or nil when the case was never analysed.

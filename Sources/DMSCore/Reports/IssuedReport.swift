@@ -40,10 +40,13 @@ public struct ReportSnapshot: Sendable, Hashable {
     public let stateHead: String
     /// When that state was reached (the time of that event).
     public let stateAt: Timestamp
+    /// The case's committee with each member's declaration.
+    public let committee: [CommitteeMember]
 
-    public init(detail: CaseDetail, analysis: CaseAnalysis?) {
+    public init(detail: CaseDetail, analysis: CaseAnalysis?, committee: [CommitteeMember] = []) {
         self.detail = detail
         self.analysis = analysis
+        self.committee = committee
         let reportEvents: Set<String> = [EventType.reportIssued.rawValue, EventType.cbaGenerated.rawValue, EventType.pvGenerated.rawValue]
         let state = detail.events.last { !reportEvents.contains($0.type) }
         self.stateHead = state?.hash ?? HashChain.genesis

@@ -22,8 +22,11 @@ struct DecideRequest: Decodable, Sendable {
     let chosenSupplier: String?
     let decisionReason: String?
     let nextAction: String?
+    /// Members present (account ids), when the case has a committee.
+    let present: [String]?
 
     enum CodingKeys: String, CodingKey {
+        case present
         case caseID = "case_id"
         case chosenSupplier = "chosen_supplier"
         case decisionReason = "decision_reason"

@@ -30,7 +30,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"erreur"}}"#.utf8)
         var headers = mapping.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        if mapping.status == .serviceUnavailable {
+        if mapping.status == .serviceUnavailable, headers[.retryAfter] == nil {
             headers[.retryAfter] = "5"
         }
         return Response(status: mapping.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -11,7 +11,7 @@ struct AnalysisRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.post("/api/analyze/{case_id}") { request, context -> AnalysisDTO in
             let caseID = try context.caseID("case_id")
-            return AnalysisDTO(try await app.analyzeCase.run(caseID: caseID, actor: try request.actor(), logger: context.logger))
+            return AnalysisDTO(try await app.analyzeCase.run(caseID: caseID, actor: try context.actor(request), logger: context.logger))
         }
 
         router.patch("/api/cases/{id}/offers/{supplier_key}") { request, context -> AnalysisDTO in
@@ -19,7 +19,7 @@ struct AnalysisRoutes {
             let key = context.parameters.get("supplier_key")?.removingPercentEncoding ?? ""
             let body = try await json.decode(CorrectionRequest.self, from: request)
             return AnalysisDTO(try await app.correctOffer.run(caseID: caseID, supplierKey: key, field: body.field, value: body.value,
-                                                              reason: body.reason, actor: try request.actor(), logger: context.logger))
+                                                              reason: body.reason, actor: try context.actor(request), logger: context.logger))
         }
     }
 }

@@ -13,7 +13,7 @@ struct CaseRoutes {
         router.post("/api/cases") { request, context -> EditedResponse<CaseDTO> in
             let body = try await json.decode(CreateCaseRequest.self, from: request)
             let created = try await app.createCase.run(caseType: body.caseType, title: body.title, lot: body.lot,
-                                                       actor: try request.actor(), logger: context.logger)
+                                                       actor: try context.actor(request), logger: context.logger)
             return EditedResponse(status: .created, headers: [.location: "/api/cases/\(created.id.uuidString.lowercased())"],
                                   response: CaseDTO(created))
         }
@@ -45,14 +45,14 @@ extension RequestContext {
 extension Request {
     static let actorHeader = HTTPField.Name("X-DMS-Actor")!
 
-    /// Who is acting, recorded on every event this request writes.
-    func actor() throws -> ActorName {
+    /// Development mode only: the name a client gives in `X-DMS-Actor` (ignored once auth is on).
+    func developmentActor() throws -> Principal {
         let values = self.headers[values: Self.actorHeader]
         guard values.count <= 1 else { throw ValidationError(field: "X-DMS-Actor", message: "un seul en-tête X-DMS-Actor attendu") }
         // Bytes that are not UTF-8 arrive as U+FFFD: refused rather than stored garbled forever.
         guard !(values.first ?? "").unicodeScalars.contains("\u{FFFD}") else {
             throw ValidationError(field: "X-DMS-Actor", message: "doit être du texte UTF-8")
         }
-        return try ActorName(values.first)
+        return try Principal(values.first)
     }
 }

@@ -26,6 +26,6 @@ struct DecisionRoutes {
 
     private func decide(_ id: UUID, _ body: DecideRequest, request: Request, context: AppRequestContext) async throws -> CaseDetailDTO {
         CaseDetailDTO(try await app.decideCase.run(id, chosenSupplier: body.chosenSupplier, decisionReason: body.decisionReason,
-                                                   nextAction: body.nextAction, actor: try request.actor(), logger: context.logger))
+                                                   nextAction: body.nextAction, present: body.present, actor: try context.actor(request), logger: context.logger))
     }
 }

@@ -15,7 +15,7 @@ struct DocumentRoutes {
             let caseID = try context.caseID("case_id")
             let kind = context.parameters.get("kind")
             _ = try UploadDocuments.kind(kind)  // refused before the body is read
-            let actor = try request.actor()
+            let actor = try context.actor(request)
             let files = try await upload.read(request)
             let stored = try await app.uploadDocuments.run(files, kind: kind, caseID: caseID, actor: actor, logger: context.logger)
             let status: HTTPResponse.Status = stored.contains(where: \.created) ? .created : .ok

@@ -34,7 +34,7 @@ struct ReportRoutes {
             let caseID = try context.caseID("id")
             let body = try await json.decode(IssueReportRequest.self, from: request)
             let issued = try await app.issueReport.run(caseID: caseID, kind: body.kind, members: body.members,
-                                                       actor: try request.actor(), logger: context.logger)
+                                                       actor: try context.actor(request), logger: context.logger)
             return EditedResponse(status: .created, headers: [.location: "/api/reports/\(issued.id.uuidString.lowercased())"],
                                   response: IssuedReportDTO(issued))
         }
