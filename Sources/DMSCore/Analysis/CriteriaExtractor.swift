@@ -64,6 +64,16 @@ public enum CriteriaExtractor {
         return criteria
     }
 
+    /// What a committee must check before trusting the criteria: weights stated as percentages
+    /// that do not add up to 100 are flagged, never silently kept or rescaled.
+    public static func warnings(_ criteria: [Criterion]) -> [String] {
+        let weights = criteria.compactMap(\.weightPercent)
+        guard !weights.isEmpty else { return [] }
+        let total = weights.reduce(0, +)
+        guard total != 100 else { return [] }
+        return ["pondérations des critères : total \(total) % au lieu de 100 % — à vérifier dans le DAO"]
+    }
+
     /// `Critère 2 : …`, `Critère n° 2 - …`, `2. Critère : …`
     static func numbered(_ line: TextLine, _ document: DocumentText) -> Criterion? {
         let folded = TextFolding.fold(line.text)
