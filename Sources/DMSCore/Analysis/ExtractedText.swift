@@ -89,10 +89,24 @@ public struct SourceRef: Sendable, Hashable, Codable {
 }
 
 public enum Confidence: String, Sendable, Hashable, Codable {
-    /// Matched an explicit label (`Montant total : …`).
+    /// Read after an explicit label of that exact field (`Montant total TTC : …`), alone on its
+    /// line and consistent with the rest of the document.
     case high
-    /// Inferred (a letterhead, the largest amount on the page).
+    /// Inferred (a letterhead, the largest amount, a sentence), or in conflict with another
+    /// value of the document (kept in `candidates`).
     case low
+}
+
+/// Another value the document gives for the same field, kept beside the chosen one so that a
+/// person sees what was in conflict (a second total, a letterhead that differs from the label).
+public struct Candidate<Value: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    public let value: Value
+    public let source: SourceRef
+
+    public init(_ value: Value, _ source: SourceRef) {
+        self.value = value
+        self.source = source
+    }
 }
 
 /// A value found in a document, or `nil`: then the field is `REVUE MANUELLE`, never guessed.
@@ -102,30 +116,36 @@ public struct Extracted<Value: Sendable & Hashable & Codable>: Sendable, Hashabl
     public let value: Value?
     public let confidence: Confidence?
     public let source: SourceRef?
+    /// The other values read for this field (in conflict, or inferred), each with its source.
+    /// Empty when the document gives one value; then the JSON has no `candidates` key.
+    public let candidates: [Candidate<Value>]
 
-    public init(_ value: Value, _ confidence: Confidence, _ source: SourceRef) {
+    public init(_ value: Value, _ confidence: Confidence, _ source: SourceRef, candidates: [Candidate<Value>] = []) {
         self.value = value
         self.confidence = confidence
         self.source = source
+        self.candidates = candidates
     }
 
     private init() {
         self.value = nil
         self.confidence = nil
         self.source = nil
+        self.candidates = []
     }
 
     public static var missing: Extracted<Value> { Extracted() }
 
     public var isMissing: Bool { self.value == nil }
 
-    enum CodingKeys: String, CodingKey { case value, confidence, source, status }
+    enum CodingKeys: String, CodingKey { case value, confidence, source, status, candidates }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.value = try container.decodeIfPresent(Value.self, forKey: .value)
         self.confidence = try container.decodeIfPresent(Confidence.self, forKey: .confidence)
         self.source = try container.decodeIfPresent(SourceRef.self, forKey: .source)
+        self.candidates = try container.decodeIfPresent([Candidate<Value>].self, forKey: .candidates) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -134,5 +154,6 @@ public struct Extracted<Value: Sendable & Hashable & Codable>: Sendable, Hashabl
         try container.encode(self.confidence, forKey: .confidence)
         try container.encode(self.source, forKey: .source)
         try container.encode(self.value == nil ? Self.manualReview : "extracted", forKey: .status)
+        if !self.candidates.isEmpty { try container.encode(self.candidates, forKey: .candidates) }
     }
 }
