@@ -2,8 +2,9 @@ import DMSCore
 import Foundation
 import Testing
 
-/// Runs the extractors over the labelled corpus in `Tests/ExtractionCorpus` (a `tune` part and a
-/// `heldout` part set aside before the rules changed, a `blind` part written after them; neither used to tune) and scores every field against what a person reads.
+/// Runs the extractors over the labelled corpus in `Tests/ExtractionCorpus` and scores every field
+/// against what a person reads: `tune` (used to write rules), `heldout` (set aside before the rules
+/// changed) and `blind` (written after them); neither of the last two is used to tune.
 /// `scripts/eval_extraction` prints the figures from the JSON this writes to `DMS_EVAL_OUT`.
 @Suite("Extraction evaluation on the labelled corpus")
 struct ExtractionEvalTests {
