@@ -298,3 +298,30 @@ struct CriteriaPhrasingTests {
         #expect(criteria.isEmpty)
     }
 }
+
+@Suite("Parts of one offer that disagree")
+struct MergeConflictTests {
+    @Test("two documents of one supplier with different validities: low, both kept")
+    func conflict() {
+        let offers = OfferMerger.merge([offer(["Soumissionnaire : Ets Koné", "Validité de l'offre : 90 jours"]),
+                                        offer(["Soumissionnaire : ETS KONE", "Validité de l'offre : 120 jours", "Délai de livraison : 30 jours"])])
+        #expect(offers.count == 1)
+        #expect(offers[0].facts.validityDays.value == 90 && offers[0].facts.validityDays.confidence == .low)
+        #expect(offers[0].facts.validityDays.candidates.map(\.value) == [120])
+        #expect(offers[0].facts.deliveryDays.value == 30 && offers[0].facts.deliveryDays.confidence == .high)
+    }
+
+    @Test("the same value in both documents stays high; differently written names do not conflict")
+    func agreement() {
+        let offers = OfferMerger.merge([offer(["Soumissionnaire : Établissements Koné & Fils", "Validité de l'offre : 90 jours"]),
+                                        offer(["Soumissionnaire : Ets KONE & FILS", "Offre valable 90 jours"])])
+        #expect(offers[0].facts.validityDays.confidence == .high && offers[0].facts.validityDays.candidates.isEmpty)
+        #expect(offers[0].facts.supplier.confidence == .high)
+    }
+
+    @Test("a document without the field takes nothing away")
+    func missing() {
+        let offers = OfferMerger.merge([offer(["Soumissionnaire : Ets Koné"]), offer(["Soumissionnaire : Ets Koné", "Validité : 60 jours"])])
+        #expect(offers[0].facts.validityDays.value == 60 && offers[0].facts.validityDays.confidence == .high)
+    }
+}
