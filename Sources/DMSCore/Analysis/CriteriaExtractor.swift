@@ -62,7 +62,6 @@ public enum CriteriaExtractor {
     static let documentWords = ["attestation", "certificat", "caution", "registre", "agrement", "quitus", "piece", "licence", "autorisation", "garantie"]
     static let sectionWords = ["critere", "grille d'evaluation", "grille de notation", "grille de conformite", "bareme", "notation"]
     static let bullet = try! NSRegularExpression(pattern: #"^\s*(?:\d+(?:\.\d+)*\s*[.)/-]?|[a-h]\s*[.)]|[-•*–o])\s+(?=\S)"#)
-    static let leaders = try! NSRegularExpression(pattern: #"\s*(?:\.{4,}|…{2,}|_{4,})\s*"#)
 
     /// A table header's unit for a bare number in a later row.
     enum Unit { case points, weight }
@@ -75,7 +74,7 @@ public enum CriteriaExtractor {
         var eliminatoryList = false
         for original in document.lines {
             var text = original.text
-            text = Self.leaders.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " : ")
+            text = OfferLine.leaders.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " : ")
             let line = TextLine(text, at: original.location)
             let folded = TextFolding.fold(text)
             let cells = text.components(separatedBy: " | ").map { $0.trimmingWhitespace() }

@@ -11,6 +11,8 @@ public enum DurationParser {
         "semaines": 7, "semaine": 7, "sem": 7, "mois": 30, "ans": 365, "an": 365, "annee": 365, "annees": 365,
     ]
 
+    static let glued = try! NSRegularExpression(pattern: #"(\d)(jrs|jr|j|h)\b"#)
+
     /// The first duration on the line, in days.
     public static func days(in line: String) -> Int? {
         Self.all(in: line).first
@@ -20,9 +22,7 @@ public enum DurationParser {
     public static func all(in line: String) -> [Int] {
         // « 45j » and « 10jrs »: a figure glued to its unit.
         var folded = TextFolding.fold(line)
-        if let regex = try? NSRegularExpression(pattern: #"(\d)(jrs|jr|j|h)\b"#) {
-            folded = regex.stringByReplacingMatches(in: folded, range: NSRange(folded.startIndex..., in: folded), withTemplate: "$1 $2")
-        }
+        folded = Self.glued.stringByReplacingMatches(in: folded, range: NSRange(folded.startIndex..., in: folded), withTemplate: "$1 $2")
         let words = NumberWords.words(folded)
         var found: [Int] = []
         for (index, word) in words.enumerated() where index > 0 {

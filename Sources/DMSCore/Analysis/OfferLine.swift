@@ -3,6 +3,8 @@ import Foundation
 /// One line of an offer prepared for the rules: dotted leaders (`Montant total ........ 12 500 000`)
 /// read as a `:` separator, table cells (` | `) kept apart, and a folded copy of the same length.
 struct OfferLine {
+    static let leaders = try! NSRegularExpression(pattern: #"\s*(?:\.{4,}|…{2,}|_{4,})\s*"#)
+
     let line: TextLine
     /// The text with leaders replaced by ` : `.
     let text: String
@@ -13,9 +15,7 @@ struct OfferLine {
     init(_ line: TextLine) {
         self.line = line
         var text = line.text
-        if let leaders = try? NSRegularExpression(pattern: #"\s*(?:\.{4,}|…{2,}|_{4,})\s*"#) {
-            text = leaders.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " : ")
-        }
+        text = Self.leaders.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " : ")
         self.text = text
         self.folded = TextFolding.fold(text)
         self.cells = text.components(separatedBy: " | ").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
