@@ -33,15 +33,7 @@ public struct TextExtractor: Sendable {
     }
 
     func pdf(_ data: Data) async throws -> [TextLine] {
-        let output = try await PDFToText(executable: self.pdftotext, timeout: self.timeout).run(data)
-        var lines: [TextLine] = []
-        for (index, page) in output.components(separatedBy: "\u{0C}").enumerated() {
-            for line in page.split(whereSeparator: \.isNewline) {
-                let text = line.split(whereSeparator: { $0 == " " }).joined(separator: " ")
-                if !text.isEmpty { lines.append(TextLine(text, at: .page(index + 1))) }
-            }
-        }
-        return lines
+        LayoutText.lines(try await PDFToText(executable: self.pdftotext, timeout: self.timeout).run(data))
     }
 }
 

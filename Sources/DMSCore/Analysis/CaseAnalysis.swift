@@ -101,6 +101,7 @@ public struct AnalysisResult: Sendable {
         if dao.isEmpty { warnings.append("aucun dossier d'appel d'offres (DAO) déposé : pas de critères") }
         if offers.isEmpty { warnings.append("aucune offre déposée") }
         let criteria = dao.flatMap(CriteriaExtractor.extract)
+        warnings += CriteriaExtractor.warnings(criteria)
         let merged = OfferMerger.merge(offers.map(OfferExtractor.extract))
         var texts: [UUID: String] = [:]
         for text in dao + offers where !text.isEmpty {

@@ -27,25 +27,127 @@ public struct Criterion: Sendable, Hashable {
     }
 }
 
-/// Reads criteria from numbered lines (`Critère 2 : Expérience … (20 points)`) and from table rows
-/// (`Expérience | 20 points`, `Registre de commerce | Éliminatoire`).
+/// Reads criteria from numbered lines (`Critère 2 : Expérience … (20 points)`, `a) Prix : 50 %`,
+/// `- Expérience (10 points)` under a criteria heading), from table rows (`Expérience | 20 points`,
+/// or `Expérience | 20` under a `Points` / `Pondération (%)` header), and eliminatory
+/// requirements (`Registre de commerce | Conforme / Non conforme`, the list after « sous peine de
+/// rejet : », a sentence saying a missing document is rejected).
 public enum CriteriaExtractor {
     static let categoryWords: [(Criterion.Category, [String])] = [
         (.durabilite, ["environnement", "durab", "emballage", "dechet", "social", "genre", "recycl", "carbone", "energie"]),
         (.essentiel, ["registre de commerce", "attestation", "caution", "agrement", "piece", "administrati", "quitus", "cnss", "nif", "eligib", "conformite administrative"]),
         (.commercial, ["prix", "delai", "montant", "cout", "paiement", "garantie", "validite", "tarif"]),
     ]
+    static let eliminatoryPhrases = [
+        "eliminatoire", "obligatoire", "a peine de rejet", "sous peine de rejet", "sous peine d'elimination", "sous peine de nullite",
+        "peine d'irrecevabilite", "conforme / non conforme", "conforme/non conforme", "conforme ou non conforme", "non conforme et rejete",
+        "sera rejetee", "seront rejetees", "sera declaree non conforme",
+    ]
+    static let documentWords = ["attestation", "certificat", "caution", "registre", "agrement", "quitus", "piece", "licence", "autorisation", "garantie"]
+    static let sectionWords = ["critere", "grille d'evaluation", "grille de notation", "grille de conformite", "bareme", "notation"]
+    static let bullet = try! NSRegularExpression(pattern: #"^\s*(?:\d+(?:\.\d+)*\s*[.)/-]?|[a-h]\s*[.)]|[-•*–o])\s+(?=\S)"#)
+
+    /// A table header's unit for a bare number in a later row.
+    enum Unit { case points, weight }
 
     public static func extract(_ document: DocumentText) -> [Criterion] {
         var criteria: [Criterion] = []
         var seen = Set<String>()
-        for line in document.lines {
-            guard let criterion = Self.numbered(line, document) ?? Self.tableRow(line, document) else { continue }
+        var inSection = false
+        var headerUnit: (column: Int, unit: Unit)?
+        var eliminatoryList = false
+        for original in document.lines {
+            var text = original.text
+            text = OfferLine.leaders.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " : ")
+            let line = TextLine(text, at: original.location)
+            let folded = TextFolding.fold(text)
+            let cells = text.components(separatedBy: " | ").map { $0.trimmingWhitespace() }
+            if cells.count > 1, Self.isHeader(cells) {
+                headerUnit = Self.headerUnit(cells)
+                continue
+            }
+            let bulletRest = Self.afterBullet(text)
+            if bulletRest == nil { eliminatoryList = false }
+            var found: Criterion?
+            if let criterion = Self.numbered(line, document) {
+                found = criterion
+            } else if cells.count > 1 {
+                found = Self.tableRow(line, cells: cells, unit: headerUnit, document)
+            } else if let rest = bulletRest, eliminatoryList {
+                found = Self.criterion(rawLabel: rest, details: "éliminatoire", line: line, document: document)
+            } else if let rest = bulletRest, inSection || Self.points(in: rest) != nil {
+                found = Self.listItem(rest, line, document)
+            } else if Self.isEliminatory(folded), Self.documentWords.contains(where: folded.contains), !folded.hasSuffix(":") {
+                found = Self.criterion(rawLabel: Self.withoutEliminatoryClause(text), details: "éliminatoire", line: line, document: document)
+            }
+            if cells.count == 1, bulletRest == nil || found == nil {
+                if Self.sectionWords.contains(where: folded.contains) { inSection = true }
+                if Self.isEliminatory(folded), folded.trimmingWhitespace().hasSuffix(":") { eliminatoryList = true }
+            }
+            guard let criterion = found else { continue }
             let key = SupplierName.key(criterion.label)
             guard !key.isEmpty, seen.insert(key).inserted else { continue }
             criteria.append(criterion)
         }
         return criteria
+    }
+
+    /// The text after a list marker (`1.`, `2)`, `a)`, `-`, `•`), or nil for an ordinary line.
+    static func afterBullet(_ text: String) -> String? {
+        guard let match = Self.bullet.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let range = Range(match.range, in: text) else { return nil }
+        return String(text[range.upperBound...])
+    }
+
+    /// `Expérience du cabinet : 20 points`, `Prix : 50 %`, `Conformité administrative (éliminatoire)`.
+    static func listItem(_ rest: String, _ line: TextLine, _ document: DocumentText) -> Criterion? {
+        var label = rest
+        var details = ""
+        if let colon = rest.lastIndex(of: ":") {
+            let after = String(rest[rest.index(after: colon)...])
+            if Self.points(in: after) != nil || Self.weight(in: after) != nil || Self.isEliminatory(after) {
+                label = String(rest[..<colon])
+                details = after
+            }
+        }
+        guard Self.points(in: label + details) != nil || Self.weight(in: label + details) != nil || Self.isEliminatory(label + details) else { return nil }
+        return Self.criterion(rawLabel: label, details: details, line: line, document: document)
+    }
+
+    static let headerWords = ["critere", "point", "note", "ponderation", "poids", "bareme", "appreciation", "libelle", "designation", "%", "intitule"]
+
+    /// A table's first row: names of columns, no figures, no verdict.
+    static func isHeader(_ cells: [String]) -> Bool {
+        let folded = TextFolding.fold(cells.joined(separator: " | "))
+        return !cells.contains(where: { $0.contains(where: \.isNumber) && !$0.hasPrefix("N°") }) && !Self.isEliminatory(folded)
+            && Self.headerWords.contains(where: folded.contains)
+    }
+
+    static func headerUnit(_ cells: [String]) -> (column: Int, unit: Unit)? {
+        for (index, cell) in cells.enumerated().reversed() {
+            let folded = TextFolding.fold(cell)
+            if folded.contains("ponderation") || folded.contains("poids") || folded.contains("%") { return (index, .weight) }
+            if folded.contains("point") || folded.contains("note") || folded.contains("bareme") || folded.contains("score") { return (index, .points) }
+        }
+        return nil
+    }
+
+    /// The sentence without « sous peine de rejet » and what follows: the document required.
+    static func withoutEliminatoryClause(_ text: String) -> String {
+        let folded = TextFolding.fold(text)
+        let cut = Self.eliminatoryPhrases.compactMap { folded.range(of: $0)?.lowerBound }.min()
+        let offset = cut.map { folded.distance(from: folded.startIndex, to: $0) } ?? text.count
+        return String(Array(text)[..<offset]).trimmingCharacters(in: CharacterSet(charactersIn: " ,.;:").union(.whitespaces))
+    }
+
+    /// What a committee must check before trusting the criteria: weights stated as percentages
+    /// that do not add up to 100 are flagged, never silently kept or rescaled.
+    public static func warnings(_ criteria: [Criterion]) -> [String] {
+        let weights = criteria.compactMap(\.weightPercent)
+        guard !weights.isEmpty else { return [] }
+        let total = weights.reduce(0, +)
+        guard total != 100 else { return [] }
+        return ["pondérations des critères : total \(total) % au lieu de 100 % — à vérifier dans le DAO"]
     }
 
     /// `Critère 2 : …`, `Critère n° 2 - …`, `2. Critère : …`
@@ -59,16 +161,23 @@ public enum CriteriaExtractor {
         return Self.criterion(rawLabel: rest, line: line, document: document)
     }
 
-    /// A table row `label | value…` where some cell gives points, a weight, or says eliminatory.
-    static func tableRow(_ line: TextLine, _ document: DocumentText) -> Criterion? {
-        let cells = line.text.components(separatedBy: " | ").map { $0.trimmingWhitespace() }
-        guard cells.count >= 2, let label = cells.first(where: { cell in
-            cell.contains(where: \.isLetter) && Self.points(in: cell) == nil && Self.weight(in: cell) == nil
+    /// A table row `label | value…` where some cell gives points, a weight, or says eliminatory;
+    /// a bare number takes the unit of the header's column.
+    static func tableRow(_ line: TextLine, cells: [String], unit: (column: Int, unit: Unit)?, _ document: DocumentText) -> Criterion? {
+        guard let labelIndex = cells.firstIndex(where: { cell in
+            cell.contains(where: \.isLetter) && cell != "N°" && Self.points(in: cell) == nil && Self.weight(in: cell) == nil
         }) else { return nil }
-        let others = cells.filter { $0 != label }.joined(separator: " ")
-        guard Self.points(in: others) != nil || Self.weight(in: others) != nil || Self.isEliminatory(others) else { return nil }
+        let label = cells[labelIndex]
         let folded = TextFolding.fold(label)
-        guard !["critere", "criteres", "libelle", "designation", "intitule"].contains(folded) else { return nil }
+        guard !["critere", "criteres", "libelle", "designation", "intitule"].contains(folded), !folded.hasPrefix("total") else { return nil }
+        var others = cells.enumerated().filter { $0.offset != labelIndex }.map(\.element).joined(separator: " ")
+        if Self.points(in: others) == nil, Self.weight(in: others) == nil, let unit {
+            let cell = cells.indices.contains(unit.column) && unit.column != labelIndex ? cells[unit.column] : cells.last!
+            if let number = Decimal(string: cell.replacingOccurrences(of: ",", with: ".")), number > 0, number <= 1000 {
+                others += unit.unit == .points ? " \(number) points" : " \(number) %"
+            }
+        }
+        guard Self.points(in: others) != nil || Self.weight(in: others) != nil || Self.isEliminatory(others) else { return nil }
         return Self.criterion(rawLabel: label, details: others, line: line, document: document)
     }
 
@@ -114,7 +223,7 @@ public enum CriteriaExtractor {
 
     static func isEliminatory(_ text: String) -> Bool {
         let folded = TextFolding.fold(text)
-        return folded.contains("eliminatoire") || folded.contains("obligatoire") || folded.contains("requis a peine de rejet")
+        return Self.eliminatoryPhrases.contains(where: folded.contains)
     }
 
     private static func firstCapture(_ pattern: String, in text: String) -> Decimal? {

@@ -71,10 +71,24 @@ public struct SourceRef: Sendable, Hashable {
 }
 
 public enum Confidence: String, Sendable, Hashable {
-    /// Matched an explicit label (`Montant total : …`).
+    /// Read after an explicit label of that exact field (`Montant total TTC : …`), alone on its
+    /// line and consistent with the rest of the document.
     case high
-    /// Inferred (a letterhead, the largest amount on the page).
+    /// Inferred (a letterhead, the largest amount, a sentence), or in conflict with another
+    /// value of the document (kept in `candidates`).
     case low
+}
+
+/// Another value the document gives for the same field, kept beside the chosen one so that a
+/// person sees what was in conflict (a second total, a letterhead that differs from the label).
+public struct Candidate<Value: Sendable & Hashable>: Sendable, Hashable {
+    public let value: Value
+    public let source: SourceRef
+
+    public init(_ value: Value, _ source: SourceRef) {
+        self.value = value
+        self.source = source
+    }
 }
 
 /// A value found in a document, or `nil`: then the field is `REVUE MANUELLE`, never guessed.
@@ -84,17 +98,22 @@ public struct Extracted<Value: Sendable & Hashable>: Sendable, Hashable {
     public let value: Value?
     public let confidence: Confidence?
     public let source: SourceRef?
+    /// The other values read for this field (in conflict, or inferred), each with its source.
+    /// Empty when the document gives one value.
+    public let candidates: [Candidate<Value>]
 
-    public init(_ value: Value, _ confidence: Confidence, _ source: SourceRef) {
+    public init(_ value: Value, _ confidence: Confidence, _ source: SourceRef, candidates: [Candidate<Value>] = []) {
         self.value = value
         self.confidence = confidence
         self.source = source
+        self.candidates = candidates
     }
 
     private init() {
         self.value = nil
         self.confidence = nil
         self.source = nil
+        self.candidates = []
     }
 
     public static var missing: Extracted<Value> { Extracted() }

@@ -42,9 +42,11 @@ public enum OfferMerger {
 }
 
 extension OfferFacts {
-    /// Takes from `other` what this offer lacks, or what it knows more surely.
+    /// Takes from `other` what this offer lacks, or what it knows more surely. Two documents of
+    /// one supplier that give different values for a field leave it `low`, both values kept.
     mutating func absorb(_ other: OfferFacts) {
-        self.supplier = Self.better(self.supplier, other.supplier)
+        // Names already agree on their key (that is how the documents were grouped).
+        self.supplier = Self.better(self.supplier, other.supplier, conflictLowers: false)
         self.totalAmount = Self.better(self.totalAmount, other.totalAmount)
         self.deliveryDays = Self.better(self.deliveryDays, other.deliveryDays)
         self.validityDays = Self.better(self.validityDays, other.validityDays)
@@ -52,9 +54,13 @@ extension OfferFacts {
         self.documentIDs.append(contentsOf: other.documentIDs)
     }
 
-    static func better<V>(_ mine: Extracted<V>, _ theirs: Extracted<V>) -> Extracted<V> {
+    static func better<V>(_ mine: Extracted<V>, _ theirs: Extracted<V>, conflictLowers: Bool = true) -> Extracted<V> {
         if mine.isMissing { return theirs }
-        if mine.confidence == .low, theirs.confidence == .high { return theirs }
-        return mine
+        if theirs.isMissing { return mine }
+        let (chosen, other) = mine.confidence == .low && theirs.confidence == .high ? (theirs, mine) : (mine, theirs)
+        guard conflictLowers, let value = chosen.value, let source = chosen.source, let otherValue = other.value, let otherSource = other.source,
+              value != otherValue else { return chosen }
+        let candidates = chosen.candidates + [Candidate(otherValue, otherSource)] + other.candidates.filter { $0.value != value }
+        return Extracted(value, .low, source, candidates: candidates)
     }
 }
