@@ -13,6 +13,8 @@ public struct UseCases: Sendable {
     public let readDocument: ReadDocument
     public let analyzeCase: AnalyzeCase
     public let correctOffer: CorrectOffer
+    public let editCriteria: EditCriteria
+    public let analysisHistory: AnalysisHistory
     public let renderReport: RenderReport
     public let issueReport: IssueReport
     public let listReports: ListReports
@@ -44,6 +46,8 @@ public struct UseCases: Sendable {
         self.readDocument = ReadDocument(documents: documents)
         self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor())
         self.correctOffer = CorrectOffer(analyses: analyses)
+        self.editCriteria = EditCriteria(analyses: analyses)
+        self.analysisHistory = AnalysisHistory(analyses: analyses)
         self.renderReport = RenderReport(reports: reports, cases: cases, renderer: renderer)
         self.issueReport = IssueReport(reports: reports, renderer: renderer)
         self.listReports = ListReports(reports: reports)

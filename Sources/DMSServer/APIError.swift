@@ -76,9 +76,10 @@ struct ErrorMapping {
             switch error {
             case .unknownSupplier:
                 return .init(status: .notFound, code: "not_found", message: "fournisseur inconnu dans l'analyse de ce dossier")
-            case .fieldAlreadyExtracted(let field):
-                return .init(status: .conflict, code: "field_extracted",
-                             message: "\(field.rawValue) a été lu dans le document avec une étiquette explicite : seule une valeur en REVUE MANUELLE ou déduite se corrige", field: "field")
+            case .unknownRun:
+                return .init(status: .notFound, code: "not_found", message: "aucune analyse de ce numéro pour ce dossier")
+            case .unknownCriterion:
+                return .init(status: .notFound, code: "not_found", message: "critère introuvable dans l'analyse de ce dossier")
             case .noAnalysis:
                 return .init(status: .conflict, code: "not_analyzed", message: "ce dossier n'a pas encore été analysé")
             }

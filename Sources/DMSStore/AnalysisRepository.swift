@@ -43,7 +43,8 @@ public struct AnalysisRepository: Sendable {
     public func save(_ result: AnalysisResult, caseID: UUID, actor: Principal, logger: Logger) async throws {
         let inputs = try Self.json(result.inputs.map(AnalysisInputRow.init))
         let warnings = try Self.json(result.warnings)
-        let criteria = try Self.json(result.criteria.enumerated().map { CriterionRow(position: $0.offset + 1, $0.element) })
+        let documents = try Self.json(result.documents.map(DocumentReadingRow.init))
+        let criteria = try Self.json(result.criteria.enumerated().compactMap { CriterionRow(position: $0.offset + 1, $0.element) })
         let offers = try Self.json(result.offers.enumerated().map { OfferRow(position: $0.offset + 1, $0.element) })
         let fields = try Self.json(result.offers.flatMap(FieldRow.rows))
         let payload = EventPayload.analysisRun(result)
@@ -56,15 +57,29 @@ public struct AnalysisRepository: Sendable {
             guard status != CaseStatus.decided.rawValue else { throw CaseError.alreadyDecided(caseID) }
             try await connection.query("DELETE FROM criteria WHERE case_id = \(caseID)", logger: logger)
             try await connection.query("DELETE FROM offers WHERE case_id = \(caseID)", logger: logger)
+            // Every run is kept as the machine read it; the current analysis is the latest one.
+            var run = 1
+            for try await next in try await connection.query(
+                "SELECT coalesce(max(run), 0) + 1 FROM analysis_runs WHERE case_id = \(caseID)", logger: logger).decode(Int.self) {
+                run = next
+            }
             try await connection.query("""
-                INSERT INTO analyses (case_id, run_by, inputs, warnings) VALUES (\(caseID), \(actor.value), \(inputs)::jsonb, \(warnings)::jsonb)
-                ON CONFLICT (case_id) DO UPDATE SET run_at = now(), run_by = excluded.run_by, inputs = excluded.inputs, warnings = excluded.warnings
+                INSERT INTO analysis_runs (case_id, run, run_by, actor_id, inputs, documents, warnings, criteria, offers, fields)
+                VALUES (\(caseID), \(run), \(actor.value), \(actor.userID), \(inputs)::jsonb, \(documents)::jsonb, \(warnings)::jsonb,
+                        \(criteria)::jsonb, \(offers)::jsonb, \(fields)::jsonb)
                 """, logger: logger)
             try await connection.query("""
-                INSERT INTO criteria (case_id, position, label, category, points, weight_percent, eliminatory, document_id, sha256, location, snippet)
-                SELECT \(caseID), r.position, r.label, r.category, r.points, r.weight_percent, r.eliminatory, r.document_id, r.sha256, r.location, r.snippet
-                FROM jsonb_to_recordset(\(criteria)::jsonb) AS r(position int, label text, category text, points numeric, weight_percent numeric,
+                INSERT INTO analyses (case_id, run, run_by, inputs, documents, warnings)
+                VALUES (\(caseID), \(run), \(actor.value), \(inputs)::jsonb, \(documents)::jsonb, \(warnings)::jsonb)
+                ON CONFLICT (case_id) DO UPDATE SET run = excluded.run, run_at = now(), run_by = excluded.run_by, inputs = excluded.inputs,
+                                                    documents = excluded.documents, warnings = excluded.warnings
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO criteria (case_id, id, position, label, category, points, weight_percent, eliminatory, document_id, sha256, location, snippet)
+                SELECT \(caseID), r.id, r.position, r.label, r.category, r.points, r.weight_percent, r.eliminatory, r.document_id, r.sha256, r.location, r.snippet
+                FROM jsonb_to_recordset(\(criteria)::jsonb) AS r(id uuid, position int, label text, category text, points numeric, weight_percent numeric,
                                                                eliminatory boolean, document_id uuid, sha256 text, location text, snippet text)
+                ON CONFLICT (case_id, id) DO NOTHING
                 """, logger: logger)
             try await connection.query("""
                 INSERT INTO offers (case_id, supplier_key, position, parts, document_ids)
@@ -72,10 +87,10 @@ public struct AnalysisRepository: Sendable {
                 FROM jsonb_to_recordset(\(offers)::jsonb) AS r(supplier_key text, position int, parts text[], document_ids uuid[])
                 """, logger: logger)
             try await connection.query("""
-                INSERT INTO offer_fields (case_id, supplier_key, field, value, confidence, document_id, sha256, location, snippet)
-                SELECT \(caseID), r.supplier_key, r.field, r.value, r.confidence, r.document_id, r.sha256, r.location, r.snippet
+                INSERT INTO offer_fields (case_id, supplier_key, field, value, confidence, document_id, sha256, location, snippet, candidates)
+                SELECT \(caseID), r.supplier_key, r.field, r.value, r.confidence, r.document_id, r.sha256, r.location, r.snippet, r.candidates
                 FROM jsonb_to_recordset(\(fields)::jsonb) AS r(supplier_key text, field text, value jsonb, confidence text,
-                                                             document_id uuid, sha256 text, location text, snippet text)
+                                                             document_id uuid, sha256 text, location text, snippet text, candidates jsonb)
                 """, logger: logger)
             try await connection.query("DELETE FROM document_texts WHERE case_id = \(caseID)", logger: logger)
             try await connection.query("""
@@ -100,8 +115,9 @@ public struct AnalysisRepository: Sendable {
         }
     }
 
-    /// Records a person's value for a field in REVUE MANUELLE (or inferred), with the reason,
-    /// and appends `offer_corrected`. The extracted value stays as it was.
+    /// Records a person's value for any field (even one read with `high` confidence: a machine
+    /// can be wrong), with the reason, and appends `offer_corrected`. The extracted value stays
+    /// as it was, beside it; a later analysis replaces the extracted value, never the correction.
     public func correct(caseID: UUID, supplierKey: String, _ correction: NewCorrection, actor: Principal, logger: Logger) async throws -> CaseAnalysis {
         let field = correction.field
         let encodedValue = CanonicalJSON.string(correction.value)
@@ -116,10 +132,9 @@ public struct AnalysisRepository: Sendable {
                 """, logger: logger)
             var found: (String, String?, Bool)?
             for try await row in rows.decode((String, String?, Bool).self) { found = row }
-            guard let (status, confidence, exists) = found else { throw CaseError.notFound(caseID) }
+            guard let (status, _, exists) = found else { throw CaseError.notFound(caseID) }
             guard status != CaseStatus.decided.rawValue else { throw CaseError.alreadyDecided(caseID) }
             guard exists else { throw AnalysisError.unknownSupplier(supplierKey) }
-            guard confidence != Confidence.high.rawValue else { throw AnalysisError.fieldAlreadyExtracted(field) }
             try await connection.query("""
                 WITH correction AS (
                     INSERT INTO offer_corrections (case_id, supplier_key, field, value, reason, corrected_by)
@@ -128,6 +143,86 @@ public struct AnalysisRepository: Sendable {
                 )
                 INSERT INTO events (case_id, type, actor, actor_id, payload)
                 SELECT case_id, \(payload.type.rawValue), corrected_by, \(actor.userID), \(payload.json)::jsonb FROM correction
+                """, logger: logger)
+            guard let analysis = try await Self.read(caseID, on: connection, logger: logger) else { throw AnalysisError.noAnalysis }
+            return analysis
+        }
+    }
+
+    /// Every run of the case, newest first, as summaries.
+    public func runs(caseID: UUID, logger: Logger) async throws -> [AnalysisRunSummary] {
+        try await self.database.run { client in
+            let rows = try await client.query("""
+                SELECT c.id, r.run, iso_utc(r.run_at), r.run_by, r.inputs::text, r.documents::text, r.warnings::text,
+                       jsonb_array_length(r.criteria), (SELECT coalesce(jsonb_agg(o->>'supplier_key'), '[]') FROM jsonb_array_elements(r.offers) o)::text
+                FROM cases c LEFT JOIN analysis_runs r ON r.case_id = c.id
+                WHERE c.id = \(caseID) ORDER BY r.run DESC
+                """, logger: logger)
+            var found = false
+            var runs: [AnalysisRunSummary] = []
+            for try await (_, run, at, by, inputs, documents, warnings, criteria, suppliers) in rows.decode(
+                (UUID, Int?, String?, String?, String?, String?, String?, Int?, String?).self) {
+                found = true
+                guard let run, let at, let by, let inputs, let documents, let warnings, let criteria, let suppliers else { continue }
+                runs.append(AnalysisRunSummary(
+                    run: run, runAt: Timestamp(iso8601: at), runBy: by, inputs: try (Self.decode(inputs) as [AnalysisInputRow]).map { try $0.input() },
+                    documents: (try Self.decode(documents) as [DocumentReadingRow]).map(\.reading), warnings: try Self.decode(warnings),
+                    criteria: criteria, suppliers: try Self.decode(suppliers)))
+            }
+            guard found else { throw CaseError.notFound(caseID) }
+            return runs
+        }
+    }
+
+    /// One past run exactly as the machine read it (no corrections, no criteria changes).
+    public func run(_ number: Int, caseID: UUID, logger: Logger) async throws -> CaseAnalysis {
+        try await self.database.run { client in
+            let rows = try await client.query("""
+                SELECT run, iso_utc(run_at), run_by, inputs::text, documents::text, warnings::text, criteria::text, offers::text, fields::text
+                FROM analysis_runs WHERE case_id = \(caseID) AND run = \(number)
+                """, logger: logger)
+            for try await (run, at, by, inputs, documents, warnings, criteria, offers, fields) in rows.decode(
+                (Int, String, String, String, String, String, String, String, String).self) {
+                return try AnalysisRows(run: run, runAt: at, runBy: by, inputs: Self.decode(inputs), documents: Self.decode(documents),
+                                        warnings: Self.decode(warnings), criteria: Self.decode(criteria), offers: Self.decode(offers),
+                                        fields: Self.decode(fields)).assemble()
+            }
+            throw AnalysisError.unknownRun(number)
+        }
+    }
+
+    /// A person's change to the criteria (add, update or delete), with the reason, recorded as
+    /// `criterion_changed`. Refused on a decided case, before any analysis, or for a criterion
+    /// the current analysis does not have.
+    public func editCriterion(caseID: UUID, criterionID: UUID?, _ change: NewCriterionEdit, actor: Principal, logger: Logger) async throws -> CaseAnalysis {
+        try await self.database.transaction(logger: logger) { connection in
+            var status: String?
+            for try await value in try await connection.query("SELECT status FROM cases WHERE id = \(caseID) FOR UPDATE", logger: logger).decode(String.self) {
+                status = value
+            }
+            guard let status else { throw CaseError.notFound(caseID) }
+            guard status != CaseStatus.decided.rawValue else { throw CaseError.alreadyDecided(caseID) }
+            guard let current = try await Self.read(caseID, on: connection, logger: logger) else { throw AnalysisError.noAnalysis }
+            let id: UUID
+            if change.action == .add {
+                id = UUID()
+            } else {
+                guard let criterionID, current.criteria.contains(where: { $0.id == criterionID }) else {
+                    throw AnalysisError.unknownCriterion(criterionID ?? UUID())
+                }
+                id = criterionID
+            }
+            let payload = EventPayload.criterionChanged(criterionID: id, change)
+            try await connection.query("""
+                WITH edit AS (
+                    INSERT INTO criterion_edits (case_id, criterion_id, action, label, category, points, weight_percent, eliminatory, reason, edited_by, actor_id)
+                    VALUES (\(caseID), \(id), \(change.action.rawValue), \(change.label), \(change.category?.rawValue),
+                            \(change.points.map { "\($0)" })::numeric, \(change.weightPercent.map { "\($0)" })::numeric, \(change.eliminatory),
+                            \(change.reason), \(actor.value), \(actor.userID))
+                    RETURNING case_id
+                )
+                INSERT INTO events (case_id, type, actor, actor_id, payload)
+                SELECT case_id, \(payload.type.rawValue), \(actor.value), \(actor.userID), \(payload.json)::jsonb FROM edit
                 """, logger: logger)
             guard let analysis = try await Self.read(caseID, on: connection, logger: logger) else { throw AnalysisError.noAnalysis }
             return analysis

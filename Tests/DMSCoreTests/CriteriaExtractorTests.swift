@@ -25,8 +25,8 @@ struct CriteriaExtractorTests {
         #expect(criteria.map(\.points) == [nil, 20, 15, 60, 5])
         #expect(criteria.map(\.eliminatory) == [true, false, false, false, false])
         #expect(criteria.map(\.category) == [.essentiel, .technique, .commercial, .commercial, .durabilite])
-        #expect(criteria[1].source.location == .paragraph(3))
-        #expect(criteria[1].source.snippet.hasPrefix("Critère n° 2"))
+        #expect(criteria[1].source?.location == .paragraph(3))
+        #expect(criteria[1].source?.snippet.hasPrefix("Critère n° 2") == true)
     }
 
     @Test("criteria tables: points, percentages, pondération and eliminatory columns; header rows skipped")

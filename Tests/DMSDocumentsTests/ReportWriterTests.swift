@@ -105,7 +105,7 @@ struct ReportWriterTests {
         #expect(legend.contains { $0.hasPrefix("vert") } && legend.contains { $0.hasPrefix("ambre") } && legend.contains { $0.hasPrefix("rouge") })
     }
 
-    @Test("a person's value for a REVUE MANUELLE field shows in blue, with who and why; an explicit value is never replaced")
+    @Test("a person's value shows in blue, « corrigé par NOM : raison », with what the extraction read when it differs")
     func corrections() throws {
         let at = ReportSamples.at
         let report = ReportSamples.report(suppliers: 2, criteria: 1, corrections: { _ in [
@@ -119,11 +119,13 @@ struct ReportWriterTests {
         let corrected = try #require(cells[Workbook.reference(row: delay, column: 1)])
         #expect(corrected.isNumber && corrected.value == "21" && book.fill(style: corrected.style) == "FFDDEBF7")
         let source = try #require(grid.first { $0.first == "Source du délai" })[1]
-        #expect(source.contains("REVUE MANUELLE") && source.contains("Awa Traoré") && source.contains("Confirmé par téléphone"))
-        // Supplier 1's delay and both amounts were read with an explicit label: the correction does not apply.
-        #expect(cells[Workbook.reference(row: delay, column: 2)]?.value == "30")
+        #expect(source.contains("REVUE MANUELLE") && source.contains("corrigé par Awa Traoré") && source.contains("Confirmé par téléphone"))
+        // A value read with an explicit label is corrected too (the machine may be wrong), and the paper says what it had read.
+        let second = try #require(cells[Workbook.reference(row: delay, column: 2)])
+        #expect(second.value == "21" && book.fill(style: second.style) == "FFDDEBF7")
+        #expect(try #require(grid.first { $0.first == "Source du délai" })[2].contains("valeur lue dans l'offre : 30 jours"))
         let amount = try #require(grid.firstIndex { $0.first == "Montant total de l'offre" })
-        #expect(cells[Workbook.reference(row: amount, column: 1)]?.value == "10000000")
+        #expect(cells[Workbook.reference(row: amount, column: 1)]?.value == "1")
     }
 
     @Test("deposited CBA and PV templates are named as not used")

@@ -101,8 +101,11 @@ struct AnalysisTests {
             let id = try await Self.fixtureCase(client)
             var first = try await client.send(.post, "/api/analyze/\(id)").object()
             var second = try await client.send(.post, "/api/analyze/\(id)").object()
-            first["run_at"] = nil
-            second["run_at"] = nil
+            #expect(first["run"] as? Int == 1 && second["run"] as? Int == 2)
+            for key in ["run_at", "run"] {
+                first[key] = nil
+                second[key] = nil
+            }
             #expect(NSDictionary(dictionary: first).isEqual(to: second))
             #expect(try await TestDatabase.integer(config, "SELECT count(*) FROM offers") == 4)
             #expect(try await TestDatabase.integer(config, "SELECT count(*) FROM criteria") == 5)
@@ -123,7 +126,7 @@ struct AnalysisTests {
         }
     }
 
-    @Test("corrections: only for fields in REVUE MANUELLE or inferred, kept beside the extracted value, recorded")
+    @Test("corrections: any field, even a high one, with a reason; kept beside the extracted value, recorded, shown in the CBA")
     func corrections() async throws {
         try await withTestApp { client, _ in
             let id = try await Self.fixtureCase(client)
@@ -137,9 +140,19 @@ struct AnalysisTests {
             #expect((offer["delivery_days"] as? [String: Any])?["status"] as? String == "REVUE MANUELLE")
             let correction = try #require((offer["corrections"] as? [[String: Any]])?.first)
             #expect(correction["value"] as? Int == 21 && correction["field"] as? String == "delivery_days")
-            // An explicitly labelled value is not overwritten.
-            let refused = try await client.send(.patch, path, json: #"{"field":"validity_days","value":30,"reason":"x"}"#)
-            #expect(refused.status == .conflict)
+            // A value read with high confidence is correctable too (a machine can be wrong); the extracted one stays beside it.
+            let highOffer = try #require(offers.first { (($0["validity_days"] as? [String: Any])?["confidence"] as? String) == "high" })
+            let highKey = try #require(highOffer["supplier_key"] as? String)
+            let highPath = "/api/cases/\(id)/offers/\(highKey.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)"
+            let extractedValidity = try #require((highOffer["validity_days"] as? [String: Any])?["value"] as? Int)
+            let high = try await client.send(.patch, highPath, json: #"{"field":"validity_days","value":45,"reason":"Erratum du fournisseur reçu le 5/11"}"#)
+            #expect(high.status == .ok, "\(high.text)")
+            let after = try #require((try high.object()["offers"] as? [[String: Any]])?.first { $0["supplier_key"] as? String == highKey })
+            #expect((after["validity_days"] as? [String: Any])?["value"] as? Int == extractedValidity, "the extracted value stays")
+            #expect((after["corrections"] as? [[String: Any]])?.last?["value"] as? Int == 45)
+            let cba = try await client.execute(uri: "/api/download/\(id)/cba", method: .get, headers: [:], body: nil)
+            let sheets = try Workbook(Data(buffer: cba.body)).grid("Commercial").flatMap { $0 }
+            #expect(sheets.contains { $0.contains("corrigé par anonymous") && $0.contains("Erratum du fournisseur") && $0.contains("valeur lue dans l'offre : \(extractedValidity) jours") })
             #expect(try await client.send(.patch, "/api/cases/\(id)/offers/inconnu", json: #"{"field":"delivery_days","value":1,"reason":"x"}"#).status == .notFound)
             for bad in [#"{"field":"delivery_days","value":"vingt","reason":"x"}"#, #"{"field":"rank","value":1,"reason":"x"}"#,
                         #"{"field":"delivery_days","value":21}"#, #"{"field":"delivery_days","value":-1,"reason":"x"}"#] {
@@ -148,7 +161,7 @@ struct AnalysisTests {
             // Corrections survive a new analysis and are in the memory.
             let again = try await client.send(.post, "/api/analyze/\(id)").object()
             let kept = (again["offers"] as? [[String: Any]])?.first { $0["supplier_key"] as? String == dioura }
-            #expect((kept?["corrections"] as? [Any])?.count == 1)
+            #expect((kept?["corrections"] as? [[String: Any]])?.filter { $0["field"] as? String == "delivery_days" }.count == 1)
             let events = try await client.send(.get, "/api/cases/\(id)").object()["events"] as? [[String: Any]]
             #expect(events?.contains { $0["type"] as? String == "offer_corrected" } == true)
         }

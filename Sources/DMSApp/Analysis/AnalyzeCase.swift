@@ -16,15 +16,35 @@ public struct AnalyzeCase: Sendable {
         guard status != .decided else { throw CaseError.alreadyDecided(caseID) }
         var dao: [DocumentText] = []
         var offers: [DocumentText] = []
+        var unreadable: [UUID: String] = [:]
         for (document, content) in documents {
-            let text = try await self.extractor.text(of: Data(buffer: content), mediaType: document.mediaType,
-                                                     documentID: document.id, sha256: document.sha256)
-            if document.kind == .dao { dao.append(text) } else { offers.append(text) }
+            // One bad file never blocks the case: it is reported, the others are read.
+            do {
+                let text = try await self.extractor.text(of: Data(buffer: content), mediaType: document.mediaType,
+                                                         documentID: document.id, sha256: document.sha256)
+                if document.kind == .dao { dao.append(text) } else { offers.append(text) }
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                logger.warning("analysis: document unreadable", metadata: ["document": "\(document.id)", "error": "\(error)"])
+                unreadable[document.id] = Self.describe(error)
+            }
         }
         let inputs = documents.map { AnalysisInput(documentID: $0.0.id, kind: $0.0.kind, filename: $0.0.filename, sha256: $0.0.sha256) }
-        let result = AnalysisResult.analyze(dao: dao, offers: offers, inputs: inputs)
+        let result = AnalysisResult.analyze(dao: dao, offers: offers, inputs: inputs, unreadable: unreadable)
         try await self.analyses.save(result, caseID: caseID, actor: actor, logger: logger)
         guard let stored = try await self.analyses.analysis(caseID: caseID, logger: logger) else { throw AnalysisError.noAnalysis }
         return stored
+    }
+
+    /// Why a file could not be read, in the user's words.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DocumentError.encrypted: "document protégé par mot de passe"
+        case DocumentError.corrupt(let why): "document endommagé : \(why)"
+        case DocumentError.archiveTooLarge(let why): "archive hors limites : \(why)"
+        case DocumentError.unsupported(let what): "format non pris en charge (\(what))"
+        default: "lecture impossible (\(String(describing: error).prefix(200)))"
+        }
     }
 }

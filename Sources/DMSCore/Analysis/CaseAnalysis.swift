@@ -39,23 +39,55 @@ public struct StoredOffer: Sendable, Hashable {
     }
 }
 
-/// The current analysis of a case.
+/// The current analysis of a case (the latest run, with people's corrections and criteria
+/// changes applied), or one past run as the machine read it.
 public struct CaseAnalysis: Sendable, Hashable {
+    /// The run's number in the case (1, 2, …); every run is kept.
+    public let run: Int
     public let runAt: Timestamp
     public let runBy: String
     public let inputs: [AnalysisInput]
+    /// How each document was read: one unreadable file never blocks the others.
+    public let documents: [DocumentReading]
     public let warnings: [String]
     public let criteria: [Criterion]
     /// Alphabetical by supplier name; never ranked.
     public let offers: [StoredOffer]
 
-    public init(runAt: Timestamp, runBy: String, inputs: [AnalysisInput], warnings: [String], criteria: [Criterion], offers: [StoredOffer]) {
+    public init(run: Int = 1, runAt: Timestamp, runBy: String, inputs: [AnalysisInput], documents: [DocumentReading] = [], warnings: [String],
+                criteria: [Criterion], offers: [StoredOffer]) {
+        self.run = run
         self.runAt = runAt
         self.runBy = runBy
         self.inputs = inputs
+        self.documents = documents
         self.warnings = warnings
         self.criteria = criteria
         self.offers = offers
+    }
+}
+
+/// How one document was read by an analysis.
+public struct DocumentReading: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        /// Text was read.
+        case read
+        /// No text (a scan without a text layer): its fields are in REVUE MANUELLE.
+        case empty
+        /// The file could not be read at all (corrupt, refused by the reader): the others were analysed.
+        case unreadable
+    }
+
+    public let documentID: UUID
+    public let filename: String
+    public let status: Status
+    public let reason: String?
+
+    public init(documentID: UUID, filename: String, status: Status, reason: String? = nil) {
+        self.documentID = documentID
+        self.filename = filename
+        self.status = status
+        self.reason = reason
     }
 }
 
@@ -82,18 +114,26 @@ public struct AnalysisResult: Sendable {
     public let warnings: [String]
     /// Each document's text, for the memory's search.
     public let texts: [UUID: String]
+    public let documents: [DocumentReading]
 
-    public init(inputs: [AnalysisInput], criteria: [Criterion], offers: [SupplierOffer], warnings: [String], texts: [UUID: String] = [:]) {
+    public init(inputs: [AnalysisInput], criteria: [Criterion], offers: [SupplierOffer], warnings: [String], texts: [UUID: String] = [:],
+                documents: [DocumentReading] = []) {
         self.inputs = inputs
         self.criteria = criteria
         self.offers = offers
         self.warnings = warnings
         self.texts = texts
+        self.documents = documents
     }
 
     /// Pure: the criteria of every DAO document and the merged offers of every offer document.
-    public static func analyze(dao: [DocumentText], offers: [DocumentText], inputs: [AnalysisInput]) -> AnalysisResult {
+    /// `unreadable` documents (with why) are reported and left out; the others are analysed.
+    public static func analyze(dao: [DocumentText], offers: [DocumentText], inputs: [AnalysisInput],
+                               unreadable: [UUID: String] = [:]) -> AnalysisResult {
         var warnings: [String] = []
+        for input in inputs {
+            if let why = unreadable[input.documentID] { warnings.append("« \(input.filename) » : illisible (\(why)) — les autres documents ont été analysés") }
+        }
         for text in dao + offers where text.isEmpty {
             let name = inputs.first { $0.documentID == text.documentID }?.filename ?? text.documentID.uuidString
             warnings.append("« \(name) » : aucun texte lisible (document scanné ?) — champs en REVUE MANUELLE")
@@ -107,12 +147,47 @@ public struct AnalysisResult: Sendable {
         for text in dao + offers where !text.isEmpty {
             texts[text.documentID] = String(text.lines.map(\.text).joined(separator: "\n").prefix(200_000))
         }
-        return AnalysisResult(inputs: inputs, criteria: criteria, offers: merged, warnings: warnings, texts: texts)
+        let read = Set((dao + offers).filter { !$0.isEmpty }.map(\.documentID))
+        let documents = inputs.map { input in
+            if let why = unreadable[input.documentID] {
+                return DocumentReading(documentID: input.documentID, filename: input.filename, status: .unreadable, reason: why)
+            }
+            return read.contains(input.documentID)
+                ? DocumentReading(documentID: input.documentID, filename: input.filename, status: .read)
+                : DocumentReading(documentID: input.documentID, filename: input.filename, status: .empty,
+                                  reason: "aucun texte lisible (document scanné ?) : champs en REVUE MANUELLE")
+        }
+        return AnalysisResult(inputs: inputs, criteria: criteria, offers: merged, warnings: warnings, texts: texts, documents: documents)
     }
 }
 
 public enum AnalysisError: Error, Sendable, Hashable {
     case unknownSupplier(String)
-    case fieldAlreadyExtracted(OfferField)
     case noAnalysis
+    case unknownRun(Int)
+    case unknownCriterion(UUID)
+}
+
+/// One past analysis run, in short.
+public struct AnalysisRunSummary: Sendable, Hashable {
+    public let run: Int
+    public let runAt: Timestamp
+    public let runBy: String
+    public let inputs: [AnalysisInput]
+    public let documents: [DocumentReading]
+    public let warnings: [String]
+    public let criteria: Int
+    public let suppliers: [String]
+
+    public init(run: Int, runAt: Timestamp, runBy: String, inputs: [AnalysisInput], documents: [DocumentReading], warnings: [String],
+                criteria: Int, suppliers: [String]) {
+        self.run = run
+        self.runAt = runAt
+        self.runBy = runBy
+        self.inputs = inputs
+        self.documents = documents
+        self.warnings = warnings
+        self.criteria = criteria
+        self.suppliers = suppliers
+    }
 }

@@ -10,20 +10,100 @@ public struct Criterion: Sendable, Hashable {
         case durabilite
     }
 
+    /// Stable across analyses of the same documents (derived from where the criterion was read),
+    /// so a person's change to it still applies after a re-analysis.
+    public let id: UUID
     public let label: String
     public let category: Category
     public let points: Decimal?
     public let weightPercent: Decimal?
     public let eliminatory: Bool
-    public let source: SourceRef
+    /// Where the DAO states it; nil for a criterion a person added.
+    public let source: SourceRef?
+    /// The person's last change, when there is one (« corrigé par NOM : raison »).
+    public let edit: CriterionEdit?
 
-    public init(label: String, category: Category, points: Decimal?, weightPercent: Decimal?, eliminatory: Bool, source: SourceRef) {
+    public init(id: UUID? = nil, label: String, category: Category, points: Decimal?, weightPercent: Decimal?, eliminatory: Bool,
+                source: SourceRef?, edit: CriterionEdit? = nil) {
+        self.id = id ?? source.map { Self.stableID(label: label, source: $0) } ?? UUID()
         self.label = label
         self.category = category
         self.points = points
         self.weightPercent = weightPercent
         self.eliminatory = eliminatory
         self.source = source
+        self.edit = edit
+    }
+
+    /// The first 16 bytes of SHA-256(document hash, place, label), as a UUID.
+    public static func stableID(label: String, source: SourceRef) -> UUID {
+        var hasher = ContentHasher()
+        Array("\(source.sha256)|\(source.location)|\(label)".utf8).withUnsafeBytes { hasher.update($0) }
+        let hex = Array(hasher.finalize().prefix(32))
+        let text = String(hex[0..<8]) + "-" + String(hex[8..<12]) + "-" + String(hex[12..<16]) + "-" + String(hex[16..<20]) + "-" + String(hex[20..<32])
+        return UUID(uuidString: text)!
+    }
+}
+
+/// Who changed a criterion, how and why.
+public struct CriterionEdit: Sendable, Hashable {
+    public enum Action: String, Sendable, Hashable {
+        case add, update, delete
+    }
+
+    public let action: Action
+    public let reason: String
+    public let by: String
+    public let at: Timestamp
+
+    public init(action: Action, reason: String, by: String, at: Timestamp) {
+        self.action = action
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
+}
+
+/// A person's change to the criteria: the fields given replace the criterion's (all of them for
+/// an addition), with a reason.
+public struct NewCriterionEdit: Sendable, Hashable {
+    public let action: CriterionEdit.Action
+    public let label: String?
+    public let category: Criterion.Category?
+    public let points: Decimal?
+    public let weightPercent: Decimal?
+    public let eliminatory: Bool?
+    public let reason: String
+
+    public init(action: CriterionEdit.Action, label: String?, category: String?, points: Double?, weightPercent: Double?, eliminatory: Bool?,
+                reason: String?) throws(ValidationError) {
+        self.action = action
+        self.reason = try TextField(maxLength: 2000, multiline: true).validate(reason, field: "reason")
+        self.label = try TextField(maxLength: 1000, multiline: false).validateOptional(label, field: "label")
+        if let category {
+            guard let parsed = Criterion.Category(rawValue: category) else {
+                throw ValidationError(field: "category", message: "attendu essentiel, technique, commercial ou durabilite")
+            }
+            self.category = parsed
+        } else {
+            self.category = nil
+        }
+        if let points, !(0...10_000).contains(points) { throw ValidationError(field: "points", message: "entre 0 et 10 000") }
+        if let weightPercent, !(0...100).contains(weightPercent) { throw ValidationError(field: "weight_percent", message: "entre 0 et 100") }
+        self.points = points.map { Decimal($0) }
+        self.weightPercent = weightPercent.map { Decimal($0) }
+        self.eliminatory = eliminatory
+        switch action {
+        case .add:
+            guard self.label != nil else { throw ValidationError(field: "label", message: "champ obligatoire") }
+            guard self.category != nil else { throw ValidationError(field: "category", message: "champ obligatoire") }
+        case .update:
+            guard label != nil || category != nil || points != nil || weightPercent != nil || eliminatory != nil else {
+                throw ValidationError(field: "body", message: "au moins un champ à modifier : label, category, points, weight_percent, eliminatory")
+            }
+        case .delete:
+            break
+        }
     }
 }
 

@@ -10,6 +10,7 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case reportIssued = "report_issued"
     case committeeSet = "committee_set"
     case declarationRecorded = "declaration_recorded"
+    case criterionChanged = "criterion_changed"
     /// Written by v0.1.0 on every download; kept readable, no longer written.
     case cbaGenerated = "cba_generated"
     case pvGenerated = "pv_generated"
@@ -104,6 +105,21 @@ public struct EventPayload: Sendable, Hashable {
     }
 
     public static let previousStatusKey = "previous_status"
+
+    /// Only the fields the person gave; decimals as text so no rounding enters the hash.
+    public static func criterionChanged(criterionID: UUID, _ change: NewCriterionEdit) -> EventPayload {
+        var members: [String: JSONValue] = [
+            "action": .string(change.action.rawValue),
+            "criterion_id": .string(criterionID.uuidString.lowercased()),
+            "reason": .string(change.reason),
+        ]
+        if let label = change.label { members["label"] = .string(label) }
+        if let category = change.category { members["category"] = .string(category.rawValue) }
+        if let points = change.points { members["points"] = .string("\(points)") }
+        if let weight = change.weightPercent { members["weight_percent"] = .string("\(weight)") }
+        if let eliminatory = change.eliminatory { members["eliminatory"] = .bool(eliminatory) }
+        return EventPayload(.criterionChanged, members)
+    }
 
     public static func committeeSet(_ members: [(userID: UUID, name: String, function: CommitteeFunction)]) -> EventPayload {
         EventPayload(.committeeSet, [

@@ -64,7 +64,7 @@ extension CaseReport {
         self.criteria = criteria.map {
             CriterionLine(label: $0.label, category: ReportFormat.category($0.category), points: $0.points.map(ReportFormat.decimal),
                           weightPercent: $0.weightPercent.map(ReportFormat.decimal), eliminatory: $0.eliminatory,
-                          source: sources.describe($0.source))
+                          source: sources.describe($0))
         }
         func criterionRows(_ keep: (Criterion) -> Bool, task: String) -> [ReportRow] {
             criteria.filter(keep).map { ReportRow(Self.criterionLabel($0), kind: .criterion, cells: columns.same(.text(task))) }
@@ -108,7 +108,17 @@ struct SourceWording {
         return "\(name), \(source.location) : « \(source.snippet) »"
     }
 
-    func describe(_ correction: Correction) -> String {
-        "REVUE MANUELLE à l'extraction ; valeur saisie par \(correction.correctedBy) le \(ReportFormat.date(correction.correctedAt)) : \(correction.reason)"
+    /// Where a criterion comes from: the DAO, and a person's change when there is one.
+    func describe(_ criterion: Criterion) -> String {
+        let read = criterion.source.map(self.describe) ?? "ajouté au dossier (absent du DAO)"
+        guard let edit = criterion.edit else { return read }
+        let verb = edit.action == .add ? "ajouté" : "corrigé"
+        return "\(verb) par \(edit.by) le \(ReportFormat.date(edit.at)) : \(edit.reason) — \(read)"
+    }
+
+    /// « corrigé par NOM : raison », and what the extraction read when it differs (or that it read nothing).
+    func describe(_ correction: Correction, extracted: String?) -> String {
+        let read = extracted.map { "valeur lue dans l'offre : \($0)" } ?? "REVUE MANUELLE à l'extraction"
+        return "corrigé par \(correction.correctedBy) le \(ReportFormat.date(correction.correctedAt)) : \(correction.reason) (\(read))"
     }
 }

@@ -18,11 +18,11 @@ struct OfferColumns {
         self.offers = offers
         let files = offers.map { $0.facts.documentIDs.map { sources.filenames[$0] ?? $0.uuidString.lowercased() } }
         self.suppliers = zip(offers, files).map { offer, files in
-            let shown = Shown(offer.facts.supplier, .supplier, offer.corrections, sources, corrected: Self.correctedText)
+            let shown = Shown(offer.facts.supplier, .supplier, offer.corrections, sources, corrected: Self.correctedText, words: { $0 })
             guard shown.value == nil, let first = files.first else { return CaseReport.Supplier(name: shown.cell { .text($0) }, documents: files) }
             return CaseReport.Supplier(name: .text("\(Extracted<String>.manualReview) — \(first)", tone: .manualReview), documents: files)
         }
-        let money = offers.map { Shown($0.facts.totalAmount, .totalAmount, $0.corrections, sources, corrected: Self.correctedMoney) }
+        let money = offers.map { Shown($0.facts.totalAmount, .totalAmount, $0.corrections, sources, corrected: Self.correctedMoney, words: Self.moneyWords) }
         self.amount = ReportRow("Montant total de l'offre", kind: .fact, cells: money.map {
             $0.cell { .amount(ReportFormat.decimal($0.amount), currency: $0.currency) }
         })
@@ -31,10 +31,10 @@ struct OfferColumns {
             shown.value?.tax.map { ReportCell(.text($0.rawValue), tone: shown.tone, source: shown.source) } ?? .manualReview
         })
         self.delivery = ReportRow("Délai de livraison (jours)", kind: .fact, cells: offers.map {
-            Shown($0.facts.deliveryDays, .deliveryDays, $0.corrections, sources, corrected: Self.correctedDays).cell { .number(Double($0)) }
+            Shown($0.facts.deliveryDays, .deliveryDays, $0.corrections, sources, corrected: Self.correctedDays, words: Self.dayWords).cell { .number(Double($0)) }
         })
         self.validity = ReportRow("Validité de l'offre (jours)", kind: .fact, cells: offers.map {
-            Shown($0.facts.validityDays, .validityDays, $0.corrections, sources, corrected: Self.correctedDays).cell { .number(Double($0)) }
+            Shown($0.facts.validityDays, .validityDays, $0.corrections, sources, corrected: Self.correctedDays, words: Self.dayWords).cell { .number(Double($0)) }
         })
         self.parts = ReportRow("Parties de l'offre repérées", kind: .fact, cells: offers.map { offer in
             let found = offer.facts.parts.sorted().map(ReportFormat.part)
@@ -60,6 +60,12 @@ struct OfferColumns {
         ReportRow(label, kind: .source, cells: row.cells.map { .text($0.source ?? "non trouvé dans les documents de l'offre") })
     }
 
+    static func moneyWords(_ money: Money) -> String {
+        "\(ReportFormat.decimal(money.amount)) \(ReportFormat.currencyLabel(money.currency))\(money.tax.map { " \($0.rawValue)" } ?? "")"
+    }
+
+    static func dayWords(_ days: Int) -> String { "\(days) jours" }
+
     static func correctedText(_ value: JSONValue) -> String? {
         if case .string(let text) = value { return text }
         return nil
@@ -79,20 +85,27 @@ struct OfferColumns {
     }
 }
 
-/// The value a field shows: a person's correction of a field the extraction could not read
-/// surely (blue, with who and why), else the extracted value (its confidence's colour, its
-/// source), else nothing (`REVUE MANUELLE`).
+/// The value a field shows: a person's latest correction (blue, « corrigé par NOM : raison »,
+/// with what the extraction read when it differs), else the extracted value (its confidence's
+/// colour, its source, and the other values read when they compete), else nothing (`REVUE MANUELLE`).
 struct Shown<Value: Sendable & Hashable> {
     let value: Value?
     let tone: CellTone
     let source: String?
 
     init(_ extracted: Extracted<Value>, _ field: OfferField, _ corrections: [Correction], _ sources: SourceWording,
-         corrected parse: (JSONValue) -> Value?) {
-        if extracted.confidence != .high, let correction = corrections.last(where: { $0.field == field }), let value = parse(correction.value) {
-            (self.value, self.tone, self.source) = (value, .corrected, sources.describe(correction))
+         corrected parse: (JSONValue) -> Value?, words: (Value) -> String) {
+        if let correction = corrections.last(where: { $0.field == field }), let value = parse(correction.value) {
+            let read = extracted.value.flatMap { $0 == value ? nil : words($0) }
+            let same = extracted.value == value
+            (self.value, self.tone, self.source) = (value, .corrected, sources.describe(correction, extracted: same ? "la même" : read))
         } else if let value = extracted.value, let source = extracted.source {
-            (self.value, self.tone, self.source) = (value, CellTone(extracted.confidence), sources.describe(source))
+            var text = sources.describe(source)
+            if !extracted.candidates.isEmpty {
+                let others = extracted.candidates.map { "\(words($0.value)) (\(sources.describe($0.source)))" }
+                text += " — à vérifier, autres valeurs lues : " + others.joined(separator: " ; ")
+            }
+            (self.value, self.tone, self.source) = (value, CellTone(extracted.confidence), text)
         } else {
             (self.value, self.tone, self.source) = (nil, .manualReview, nil)
         }

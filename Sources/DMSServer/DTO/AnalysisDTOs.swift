@@ -10,13 +10,15 @@ struct AnalysisDTO: ResponseEncodable, Sendable {
     init(_ analysis: CaseAnalysis) { self.analysis = analysis }
 
     enum CodingKeys: String, CodingKey {
-        case inputs, warnings, criteria, offers
+        case run, inputs, documents, warnings, criteria, offers
         case runAt = "run_at"
         case runBy = "run_by"
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.analysis.run, forKey: .run)
+        try container.encode(self.analysis.documents.map(DocumentReadingDTO.init), forKey: .documents)
         try container.encode(self.analysis.runAt.iso8601, forKey: .runAt)
         try container.encode(self.analysis.runBy, forKey: .runBy)
         try container.encode(self.analysis.inputs.map(AnalysisInputDTO.init), forKey: .inputs)
@@ -56,18 +58,26 @@ struct OfferDTO: Encodable, Sendable {
 
 /// `{value, confidence, source, status}`, every key present: `status` is `REVUE MANUELLE` when
 /// nothing was read.
+/// `candidates` (other values read for the field, each with its source) appears only when there are some.
 struct ExtractedDTO<Wire: Encodable & Sendable>: Encodable, Sendable {
+    struct CandidateDTO: Encodable, Sendable {
+        let value: Wire
+        let source: SourceDTO
+    }
+
     let value: Wire?
     let confidence: String?
     let source: SourceDTO?
+    let candidates: [CandidateDTO]
 
     init<Value>(_ extracted: Extracted<Value>, value: (Value) -> Wire) {
         self.value = extracted.value.map(value)
         self.confidence = extracted.confidence?.rawValue
         self.source = extracted.source.map(SourceDTO.init)
+        self.candidates = extracted.candidates.map { CandidateDTO(value: value($0.value), source: SourceDTO($0.source)) }
     }
 
-    enum CodingKeys: String, CodingKey { case value, confidence, source, status }
+    enum CodingKeys: String, CodingKey { case value, confidence, source, status, candidates }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -75,6 +85,7 @@ struct ExtractedDTO<Wire: Encodable & Sendable>: Encodable, Sendable {
         try container.encode(self.confidence, forKey: .confidence)
         try container.encode(self.source, forKey: .source)
         try container.encode(self.value == nil ? Extracted<Int>.manualReview : "extracted", forKey: .status)
+        if !self.candidates.isEmpty { try container.encode(self.candidates, forKey: .candidates) }
     }
 }
 
@@ -109,25 +120,108 @@ struct SourceDTO: Encodable, Sendable {
     }
 }
 
-/// Absent points and weights are explicit nulls, so clients see every field.
+/// Absent points and weights are explicit nulls, so clients see every field. `source` is null
+/// for a criterion a person added; `edit` says who last changed it and why.
 struct CriterionDTO: Encodable, Sendable {
     let criterion: Criterion
 
     init(_ criterion: Criterion) { self.criterion = criterion }
 
     enum CodingKeys: String, CodingKey {
-        case label, category, points, eliminatory, source
+        case id, label, category, points, eliminatory, source, edit
         case weightPercent = "weight_percent"
+    }
+
+    enum EditKeys: String, CodingKey {
+        case action, reason, by, at
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.criterion.id.uuidString.lowercased(), forKey: .id)
         try container.encode(self.criterion.label, forKey: .label)
         try container.encode(self.criterion.category.rawValue, forKey: .category)
         try container.encode(self.criterion.points, forKey: .points)
         try container.encode(self.criterion.weightPercent, forKey: .weightPercent)
         try container.encode(self.criterion.eliminatory, forKey: .eliminatory)
-        try container.encode(SourceDTO(self.criterion.source), forKey: .source)
+        try container.encode(self.criterion.source.map(SourceDTO.init), forKey: .source)
+        if let edit = self.criterion.edit {
+            var nested = container.nestedContainer(keyedBy: EditKeys.self, forKey: .edit)
+            try nested.encode(edit.action.rawValue, forKey: .action)
+            try nested.encode(edit.reason, forKey: .reason)
+            try nested.encode(edit.by, forKey: .by)
+            try nested.encode(edit.at.iso8601, forKey: .at)
+        } else {
+            try container.encodeNil(forKey: .edit)
+        }
+    }
+}
+
+struct DocumentReadingDTO: Encodable, Sendable {
+    let documentID: String
+    let filename: String
+    let status: String
+    let reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case filename, status, reason
+        case documentID = "document_id"
+    }
+
+    init(_ reading: DocumentReading) {
+        self.documentID = reading.documentID.uuidString.lowercased()
+        self.filename = reading.filename
+        self.status = reading.status.rawValue
+        self.reason = reading.reason
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.documentID, forKey: .documentID)
+        try container.encode(self.filename, forKey: .filename)
+        try container.encode(self.status, forKey: .status)
+        try container.encode(self.reason, forKey: .reason)
+    }
+}
+
+struct AnalysisRunDTO: Encodable, Sendable {
+    let summary: AnalysisRunSummary
+
+    enum CodingKeys: String, CodingKey {
+        case run, inputs, documents, warnings, criteria, suppliers
+        case runAt = "run_at"
+        case runBy = "run_by"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.summary.run, forKey: .run)
+        try container.encode(self.summary.runAt.iso8601, forKey: .runAt)
+        try container.encode(self.summary.runBy, forKey: .runBy)
+        try container.encode(self.summary.inputs.map(AnalysisInputDTO.init), forKey: .inputs)
+        try container.encode(self.summary.documents.map(DocumentReadingDTO.init), forKey: .documents)
+        try container.encode(self.summary.warnings, forKey: .warnings)
+        try container.encode(self.summary.criteria, forKey: .criteria)
+        try container.encode(self.summary.suppliers, forKey: .suppliers)
+    }
+}
+
+struct AnalysisRunListDTO: ResponseEncodable, Sendable {
+    let items: [AnalysisRunDTO]
+}
+
+/// `POST /api/cases/{id}/criteria`, `PATCH …/criteria/{criterion_id}`, `DELETE …` (reason only).
+struct CriterionRequest: Decodable, Sendable {
+    let label: String?
+    let category: String?
+    let points: Double?
+    let weightPercent: Double?
+    let eliminatory: Bool?
+    let reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case label, category, points, eliminatory, reason
+        case weightPercent = "weight_percent"
     }
 }
 
