@@ -41,7 +41,7 @@ struct PVBody {
         let heading = WordML.heading("Membres du comité")
         if !report.committee.isEmpty {
             // The committee recorded in DMS: functions, declarations, presence at the decision.
-            return heading + WordML.table(widths: [24, 14, 30, 12, 20], header: ["Membre", "Fonction", "Déclaration d'absence de conflit", "Présence", "Signature"],
+            return heading + WordML.table(widths: [24, 14, 30, 14, 18], header: ["Membre", "Fonction", "Déclaration d'absence de conflit", "Présence", "Signature"],
                                           rows: report.committee.map {
                                               [WordML.Cell($0.name), WordML.Cell($0.function), WordML.Cell($0.declaration), WordML.Cell($0.presence), WordML.Cell("")]
                                           })

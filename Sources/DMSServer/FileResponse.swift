@@ -31,8 +31,12 @@ enum FileResponse {
             .contentDisposition: Self.attachment(filename),
             .cacheControl: "no-store",
         ]
-        if let content { headers[.contentLength] = String(content.readableBytes) }
-        return Response(status: .ok, headers: headers, body: content.map { .init(byteBuffer: $0) } ?? .init())
+        guard let content else {
+            // HEAD: the size is not known without rendering, so none is claimed (not a false 0).
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await writer.finish(nil) })
+        }
+        headers[.contentLength] = String(content.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: content))
     }
 
     /// RFC 6266 with an ASCII fallback and the exact UTF-8 name in `filename*` (RFC 5987).

@@ -86,21 +86,27 @@ func withUseCases<T: Sendable>(_ db: DatabaseOptions, _ body: @escaping @Sendabl
             try await body(UseCases(database: database))
         }
     } catch let error as DMSCore.ValidationError {
-        throw ArgumentParser.ValidationError(error.description)
+        throw CommandFailure(error.description)
     } catch let error as AccountError {
         switch error {
-        case .emailTaken(let email): throw ArgumentParser.ValidationError("an account already exists for \(email)")
-        case .unknownUser(let email): throw ArgumentParser.ValidationError("no active account for \(email)")
-        case .unknownToken: throw ArgumentParser.ValidationError("unknown token")
+        case .emailTaken(let email): throw CommandFailure("an account already exists for \(email)")
+        case .unknownUser(let email): throw CommandFailure("no active account for \(email)")
+        case .unknownToken: throw CommandFailure("unknown token")
         }
     }
+}
+
+/// A refusal worth one line (no usage text): the input was read, the database said no.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension Password {
     /// The first line of standard input, or a prompt without echo on a terminal.
     static func read(prompt: String) throws -> String {
         if isatty(STDIN_FILENO) == 0 {
-            guard let line = readLine(strippingNewline: true) else { throw ArgumentParser.ValidationError("no password on standard input") }
+            guard let line = readLine(strippingNewline: true) else { throw CommandFailure("no password on standard input") }
             return line
         }
         FileHandle.standardError.write(Data(prompt.utf8))
