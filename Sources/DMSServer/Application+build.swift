@@ -19,6 +19,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     let router = try buildRouter(database: database, config: config)
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [EarlyCloseHandler()])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms"),
         logger: logger
     )
