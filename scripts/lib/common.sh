@@ -6,6 +6,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# `swift build` with a fixed hash seed for SwiftPM itself. SwiftPM plans the build again in each
+# process and passes a package's enabled traits as -D flags in Set order, which the per-process hash
+# seed redraws (swiftlang/swift-package-manager#10525). Hummingbird enables two traits
+# (ConfigurationSupport, FullFoundation): about one build in two saw a "changed" command line and
+# recompiled HummingbirdCore, Hummingbird and everything above them with nothing changed. Only the
+# build tools get the fixed seed, never the server (a fixed seed weakens hash-flooding resistance).
+swift_build() {
+    SWIFT_DETERMINISTIC_HASHING=1 swift build "$@"
+}
+
 # Runs a command as root: directly when we are root, through sudo otherwise.
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
