@@ -12,6 +12,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     let router = try buildRouter(app: UseCases(database: database, settings: config.settings), config: config)
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [EarlyCloseHandler()])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms"),
         logger: logger
     )

@@ -6,6 +6,22 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# `swift build`, so that a build with nothing changed recompiles nothing. SwiftPM plans the build
+# again whenever the environment differs from the last build's (any variable: PORT=…, a DATABASE_URL
+# exported by these scripts), and it passes a package's enabled traits as -D flags in Set order,
+# which each process's random hash seed redraws (swiftlang/swift-package-manager#10525). Hummingbird
+# enables two traits (ConfigurationSupport, FullFoundation), so one re-plan in two changed their
+# command lines and recompiled HummingbirdCore, Hummingbird and all above them (~45 s). Hence a
+# fixed hash seed for SwiftPM (the build only, never the server: a fixed seed weakens hash-flooding
+# resistance), and none of the server's own settings in the build's environment.
+swift_build() {
+    (
+        unset DATABASE_URL HOST PORT LOG_LEVEL
+        for var in "${!DMS_@}"; do unset "$var"; done
+        SWIFT_DETERMINISTIC_HASHING=1 swift build "$@"
+    )
+}
+
 # Runs a command as root: directly when we are root, through sudo otherwise.
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
