@@ -94,9 +94,14 @@ public struct AnalysisResult: Sendable {
     /// Pure: the criteria of every DAO document and the merged offers of every offer document.
     public static func analyze(dao: [DocumentText], offers: [DocumentText], inputs: [AnalysisInput]) -> AnalysisResult {
         var warnings: [String] = []
-        for text in dao + offers where text.isEmpty {
+        for text in dao + offers {
             let name = inputs.first { $0.documentID == text.documentID }?.filename ?? text.documentID.uuidString
-            warnings.append("« \(name) » : aucun texte lisible (document scanné ?) — champs en REVUE MANUELLE")
+            if text.isEmpty {
+                warnings.append("« \(name) » : aucun texte lisible (document scanné ?) — champs en REVUE MANUELLE")
+            } else if text.source == .ocr {
+                warnings.append("« \(name) » : document scanné lu par OCR — valeurs en confiance basse, à vérifier")
+            }
+            warnings += text.warnings.map { "« \(name) » : \($0)" }
         }
         if dao.isEmpty { warnings.append("aucun dossier d'appel d'offres (DAO) déposé : pas de critères") }
         if offers.isEmpty { warnings.append("aucune offre déposée") }
