@@ -13,7 +13,7 @@ RUN swift build -c release --product dms --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates tzdata poppler-utils libxlsxwriter4 \
+ && apt-get install -y --no-install-recommends ca-certificates tzdata poppler-utils tesseract-ocr tesseract-ocr-fra libxlsxwriter4 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /app dms
 WORKDIR /app

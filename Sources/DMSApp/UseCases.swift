@@ -63,7 +63,7 @@ public struct UseCases: Sendable {
         self.tokens = ManageTokens(accounts: accounts)
         self.sessions = Sessions(accounts: accounts, passwords: passwords, lifetime: settings.sessionLifetime)
         self.authenticate = Authenticate(accounts: accounts)
-        self.committee = ManageCommittee(committees: CommitteeRepository(database: database))
+        self.committee = ManageCommittee(committees: CommitteeRepository(database: database), accounts: accounts)
     }
 }
 

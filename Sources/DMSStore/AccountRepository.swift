@@ -60,6 +60,19 @@ public struct AccountRepository: Sendable {
         }
     }
 
+    /// Active accounts by e-mail (any case).
+    public func activeUsers(emails: [String], logger: Logger) async throws -> [User] {
+        let lowered = emails.map { $0.lowercased() }
+        return try await self.database.run { client in
+            var users: [User] = []
+            for try await row in try await client.query(
+                "SELECT \(unescaped: Self.userColumns) FROM users u WHERE lower(u.email) = ANY(\(lowered)) AND u.active", logger: logger) {
+                users.append(try Self.user(row))
+            }
+            return users
+        }
+    }
+
     /// Disables an account: its tokens and sessions stop working at once (they check `active`).
     public func disable(email: String, logger: Logger) async throws -> User {
         try await self.database.run { client in

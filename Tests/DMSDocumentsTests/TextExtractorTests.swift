@@ -25,11 +25,19 @@ struct TextExtractorTests {
         #expect(text.lines.map(\.location) == [.page(1), .page(1), .page(2)])
     }
 
-    @Test("a scanned PDF (no text layer) gives no text, not an error")
-    func scanned() async throws {
+    @Test("without Tesseract, a scanned PDF gives no text and a warning, not an error; its fields stay REVUE MANUELLE")
+    func scannedWithoutOCR() async throws {
         let data = try SharedFixtures.data("IMG_20261102_0931.pdf")
+        let extractor = TextExtractor(tesseract: "/nonexistent/tesseract")
+        #expect(!extractor.ocrAvailable)
         let text = try await extractor.text(of: data, mediaType: .pdf, documentID: UUID(), sha256: "x")
-        #expect(text.isEmpty)
+        #expect(text.isEmpty && text.source == .native)
+        #expect(text.warnings.contains { $0.contains("lu sans OCR : installez tesseract-ocr") }, "\(text.warnings)")
+        let input = AnalysisInput(documentID: text.documentID, kind: .offer, filename: "IMG_20261102_0931.pdf", sha256: "x")
+        let result = AnalysisResult.analyze(dao: [], offers: [text], inputs: [input])
+        let facts = try #require(result.offers.first?.facts)
+        #expect(facts.supplier.isMissing && facts.totalAmount.isMissing && facts.deliveryDays.isMissing && facts.validityDays.isMissing)
+        #expect(result.warnings.contains { $0.contains("IMG_20261102_0931.pdf") && $0.contains("installez tesseract-ocr") })
     }
 
     @Test("XLSX: one line per row from shared strings and numbers")

@@ -57,4 +57,24 @@ public enum SharedFixtures {
     public static func data(_ name: String) throws -> Data {
         try Data(contentsOf: self.folder.appendingPathComponent(name))
     }
+
+    /// Whether the app reads scanned PDFs here (Tesseract and pdftoppm installed; optional).
+    public static var ocrAvailable: Bool {
+        ["/usr/bin/tesseract", "/usr/bin/pdftoppm"].allSatisfy(FileManager.default.isExecutableFile(atPath:))
+    }
+
+    /// `expected.json`. It describes the scanned offer as unread (`REVUE MANUELLE`); with OCR
+    /// installed, that offer is what Tesseract reads instead, marked `"ocr": true` (every value `low`).
+    public static func expected() throws -> [String: Any] {
+        guard var expected = try JSONSerialization.jsonObject(with: try self.data("expected.json")) as? [String: Any] else { return [:] }
+        guard self.ocrAvailable, let offers = expected["offers"] as? [[String: Any]] else { return expected }
+        expected["offers"] = offers.map { offer in
+            guard offer["scanned_no_text_layer"] as? Bool == true else { return offer }
+            return [
+                "files": offer["files"] ?? [], "ocr": true, "supplier_contains": "BARA KA", "total_amount": 12_900_000, "currency": "XOF",
+                "tax": "TTC", "delivery_days": 21, "validity_days": "REVUE MANUELLE",
+            ]
+        }
+        return expected
+    }
 }

@@ -58,6 +58,19 @@ ensure_tools() {
     [ -x /usr/bin/pdftotext ] || apt_install poppler-utils
     [ -f /usr/include/xlsxwriter.h ] || apt_install libxlsxwriter-dev
     PG_BIN=$(pg_bindir)
+    ensure_ocr
+}
+
+# Tesseract reads scanned PDFs. It is optional: when it cannot be installed, say why and go on
+# (scanned offers then stay REVUE MANUELLE with a warning, and the OCR tests are skipped).
+ensure_ocr() {
+    if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra; then return 0; fi
+    if ! command -v apt-get >/dev/null; then
+        say "OCR unavailable: apt-get not found, install tesseract-ocr and tesseract-ocr-fra by hand (scanned PDFs will not be read; OCR tests skipped)"
+    elif ! (apt_install tesseract-ocr tesseract-ocr-fra); then
+        say "OCR unavailable: installing tesseract-ocr tesseract-ocr-fra failed (no network or no root?): scanned PDFs will not be read; OCR tests skipped"
+    fi
+    return 0
 }
 
 # PostgreSQL refuses to run as root: as root, clusters belong to the `postgres` user (created by

@@ -7,6 +7,7 @@ import Logging
 /// declaration about conflicts of interest.
 public struct ManageCommittee: Sendable {
     let committees: CommitteeRepository
+    let accounts: AccountRepository
 
     public func read(caseID: UUID, logger: Logger) async throws -> [CommitteeMember] {
         try await self.committees.members(caseID: caseID, logger: logger)
@@ -15,6 +16,20 @@ public struct ManageCommittee: Sendable {
     public func set(caseID: UUID, members: [(userID: String?, function: String?)], actor: Principal, logger: Logger) async throws -> [CommitteeMember] {
         try AccessPolicy.check(.setCommittee, actor)
         return try await self.committees.set(caseID: caseID, try NewCommittee(members: members), actor: actor, logger: logger)
+    }
+
+    /// The same, members named by e-mail (the web form: one `email fonction` per line).
+    public func set(caseID: UUID, byEmail lines: [(email: String, function: String?)], actor: Principal, logger: Logger) async throws -> [CommitteeMember] {
+        try AccessPolicy.check(.setCommittee, actor)
+        let users = try await self.accounts.activeUsers(emails: lines.map(\.email), logger: logger)
+        var members: [(userID: String?, function: String?)] = []
+        for (index, line) in lines.enumerated() {
+            guard let user = users.first(where: { $0.email.lowercased() == line.email.lowercased() }) else {
+                throw ValidationError(field: "members.\(index)", message: "aucun compte actif pour « \(line.email.prefix(80)) »")
+            }
+            members.append((user.id.uuidString, line.function))
+        }
+        return try await self.set(caseID: caseID, members: members, actor: actor, logger: logger)
     }
 
     public func declare(caseID: UUID, noConflict: Bool?, note: String?, actor: Principal, logger: Logger) async throws -> [CommitteeMember] {

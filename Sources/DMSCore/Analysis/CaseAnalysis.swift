@@ -134,9 +134,14 @@ public struct AnalysisResult: Sendable {
         for input in inputs {
             if let why = unreadable[input.documentID] { warnings.append("« \(input.filename) » : illisible (\(why)) — les autres documents ont été analysés") }
         }
-        for text in dao + offers where text.isEmpty {
+        for text in dao + offers {
             let name = inputs.first { $0.documentID == text.documentID }?.filename ?? text.documentID.uuidString
-            warnings.append("« \(name) » : aucun texte lisible (document scanné ?) — champs en REVUE MANUELLE")
+            if text.isEmpty {
+                warnings.append("« \(name) » : aucun texte lisible (document scanné ?) — champs en REVUE MANUELLE")
+            } else if text.source == .ocr {
+                warnings.append("« \(name) » : document scanné lu par OCR — valeurs en confiance basse, à vérifier")
+            }
+            warnings += text.warnings.map { "« \(name) » : \($0)" }
         }
         if dao.isEmpty { warnings.append("aucun dossier d'appel d'offres (DAO) déposé : pas de critères") }
         if offers.isEmpty { warnings.append("aucune offre déposée") }
@@ -152,8 +157,10 @@ public struct AnalysisResult: Sendable {
             if let why = unreadable[input.documentID] {
                 return DocumentReading(documentID: input.documentID, filename: input.filename, status: .unreadable, reason: why)
             }
+            let ocr = (dao + offers).contains { $0.documentID == input.documentID && $0.source == .ocr }
             return read.contains(input.documentID)
-                ? DocumentReading(documentID: input.documentID, filename: input.filename, status: .read)
+                ? DocumentReading(documentID: input.documentID, filename: input.filename, status: .read,
+                                  reason: ocr ? "document scanné lu par OCR : valeurs en confiance basse, à vérifier" : nil)
                 : DocumentReading(documentID: input.documentID, filename: input.filename, status: .empty,
                                   reason: "aucun texte lisible (document scanné ?) : champs en REVUE MANUELLE")
         }

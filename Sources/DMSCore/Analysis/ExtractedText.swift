@@ -35,16 +35,29 @@ public struct TextLine: Sendable, Hashable {
     }
 }
 
+/// How a document's text was obtained: from its own text (DOCX, XLSX, a PDF's text layer) or by
+/// optical character recognition of a scanned PDF, whose every value is then `low`.
+public enum TextSource: String, Sendable, Hashable {
+    case native
+    case ocr
+}
+
 /// The text of one stored document, line by line, with its identity for traceability.
 public struct DocumentText: Sendable, Hashable {
     public let documentID: UUID
     public let sha256: String
     public let lines: [TextLine]
+    public let source: TextSource
+    /// What went wrong or was left out while reading (French, without the file name): OCR not
+    /// installed, a page over its time budget, pages beyond the cap. The analysis reports them.
+    public let warnings: [String]
 
-    public init(documentID: UUID, sha256: String, lines: [TextLine]) {
+    public init(documentID: UUID, sha256: String, lines: [TextLine], source: TextSource = .native, warnings: [String] = []) {
         self.documentID = documentID
         self.sha256 = sha256
         self.lines = lines.filter { !$0.text.trimmingWhitespace().isEmpty }
+        self.source = source
+        self.warnings = warnings
     }
 
     /// A scanned PDF without a text layer has nothing to read.
@@ -119,4 +132,10 @@ public struct Extracted<Value: Sendable & Hashable>: Sendable, Hashable {
     public static var missing: Extracted<Value> { Extracted() }
 
     public var isMissing: Bool { self.value == nil }
+
+    /// The same reading at `low` confidence (a missing value stays missing).
+    public var lowered: Extracted<Value> {
+        guard let value = self.value, let source = self.source else { return self }
+        return Extracted(value, .low, source, candidates: self.candidates)
+    }
 }

@@ -41,13 +41,22 @@ public enum OfferExtractor {
         (.financial, ["offre financiere", "bordereau des prix", "montant total", "prix total", "total general", "devis quantitatif", "montant de l'offre"]),
     ]
 
+    /// Text read by OCR gives every value `low`, whatever its label: a misread digit looks as
+    /// sure as a right one. Its labels are read through `OCRRepair` (« TIC » for « TTC »…).
     public static func extract(_ document: DocumentText) -> OfferFacts {
-        let lines = document.lines.map(OfferLine.init)
+        let ocr = document.source == .ocr
+        let lines = document.lines.map { OfferLine($0, ocr: ocr) }
         var facts = OfferFacts(documentIDs: [document.documentID])
         facts.supplier = SupplierRule.read(document, lines)
         facts.totalAmount = TotalAmountRule.read(document, lines)
         facts.deliveryDays = DurationRule.read(.delivery, document, lines)
         facts.validityDays = DurationRule.read(.validity, document, lines)
+        if ocr {
+            facts.supplier = facts.supplier.lowered
+            facts.totalAmount = facts.totalAmount.lowered
+            facts.deliveryDays = facts.deliveryDays.lowered
+            facts.validityDays = facts.validityDays.lowered
+        }
         for line in lines {
             for (part, markers) in Self.partMarkers where markers.contains(where: line.folded.contains) {
                 facts.parts.insert(part)

@@ -12,9 +12,11 @@ struct OfferLine {
     /// Non-empty cells of a table row (one cell for an ordinary line).
     let cells: [String]
 
-    init(_ line: TextLine) {
+    /// `ocr`: the text came from OCR; common misreadings of labels are repaired (`OCRRepair`)
+    /// in `text` and `folded`, while `line` (the source's snippet) keeps what was read.
+    init(_ line: TextLine, ocr: Bool = false) {
         self.line = line
-        var text = line.text
+        var text = ocr ? OCRRepair.repair(line.text) : line.text
         text = Self.leaders.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " : ")
         self.text = text
         self.folded = TextFolding.fold(text)

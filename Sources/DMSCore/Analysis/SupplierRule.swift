@@ -86,20 +86,30 @@ enum SupplierRule {
         return name
     }
 
-    /// Among the first lines, one in capitals or naming a company form that is not a title or an address.
+    /// Among the first lines, one in capitals or naming a company form that is not a title or an
+    /// address, or what follows a title and a dash (« OFFRE - GIE BARA KA SERVICES »).
     static func letterhead(_ lines: [OfferLine]) -> (String, TextLine)? {
-        for line in lines.prefix(4) {
-            let text = line.line.text.trimmingWhitespace()
-            guard !line.isTableRow, text.count <= 100, OfferLine.labelValue(text) == nil else { continue }
-            let words = SupplierName.words(line.folded)
-            guard !words.isEmpty, Set(words).isDisjoint(with: Self.titleWords), words.first.map({ Int($0) == nil }) == true else { continue }
-            let letters = text.filter(\.isLetter)
-            let capitals = letters.count >= 3 && letters.allSatisfy { !$0.isLowercase }
-            let company = words.contains(where: Self.companyWords.contains)
-            guard capitals || company else { continue }
-            let name = SupplierName.clean(text)
-            if Self.looksLikeName(name) { return (name, line.line) }
+        for line in lines.prefix(4) where !line.isTableRow {
+            for text in Self.afterTitle(line.line.text.trimmingWhitespace()) {
+                guard text.count <= 100, OfferLine.labelValue(text) == nil else { continue }
+                let words = SupplierName.words(TextFolding.fold(text))
+                guard !words.isEmpty, Set(words).isDisjoint(with: Self.titleWords), words.first.map({ Int($0) == nil }) == true else { continue }
+                let letters = text.filter(\.isLetter)
+                let capitals = letters.count >= 3 && letters.allSatisfy { !$0.isLowercase }
+                let company = words.contains(where: Self.companyWords.contains)
+                guard capitals || company else { continue }
+                let name = SupplierName.clean(text)
+                if Self.looksLikeName(name) { return (name, line.line) }
+            }
         }
         return nil
+    }
+
+    /// The line, and the part after « title - » when everything before the dash is title words.
+    static func afterTitle(_ text: String) -> [String] {
+        guard let dash = text.range(of: #"\s[-–—]\s"#, options: .regularExpression) else { return [text] }
+        let title = SupplierName.words(TextFolding.fold(String(text[..<dash.lowerBound])))
+        guard !title.isEmpty, title.allSatisfy(Self.titleWords.contains) else { return [text] }
+        return [text, String(text[dash.upperBound...]).trimmingWhitespace()]
     }
 }

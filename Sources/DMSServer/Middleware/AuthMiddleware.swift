@@ -21,7 +21,10 @@ struct AuthMiddleware: RouterMiddleware {
 
     static let sessionCookie = "dms_session"
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
-    static let publicRoutes: Set<String> = ["GET /api/health", "HEAD /api/health", "GET /api/openapi.json", "GET /api/docs", "POST /api/session"]
+    static let publicRoutes: Set<String> = [
+        "GET /api/health", "HEAD /api/health", "GET /api/openapi.json", "GET /api/docs", "POST /api/session",
+        "GET /connexion", "POST /connexion", "GET /static/dms.css",
+    ]
     static let safeMethods: Set<HTTPRequest.Method> = [.get, .head, .options]
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
@@ -33,6 +36,22 @@ struct AuthMiddleware: RouterMiddleware {
         if Self.publicRoutes.contains("\(request.method.rawValue) \(request.uri.path)") {
             return try await next(request, context)
         }
+        // A page, not the API: signed out (or a session that ended) goes to the sign-in page, and
+        // forms carry their CSRF token in a field the page route checks.
+        let page = !request.uri.path.hasPrefix("/api/")
+        if page {
+            do {
+                try await self.resolve(request, &context, checkCSRFHeader: false)
+            } catch AuthError.unauthenticated {
+                return WebPages.redirect("/connexion")
+            }
+            return try await next(request, context)
+        }
+        try await self.resolve(request, &context, checkCSRFHeader: true)
+        return try await next(request, context)
+    }
+
+    private func resolve(_ request: Request, _ context: inout AppRequestContext, checkCSRFHeader: Bool) async throws {
         if let authorization = request.headers[.authorization] {
             guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else { throw AuthError.unauthenticated }
             context.principal = try await self.app.authenticate.bearer(String(authorization.dropFirst(7)).trimmingWhitespace(), logger: context.logger)
@@ -40,7 +59,7 @@ struct AuthMiddleware: RouterMiddleware {
         } else if let cookie = request.cookies[Self.sessionCookie]?.value, !cookie.isEmpty {
             let (principal, csrf) = try await self.app.authenticate.session(cookie, logger: context.logger)
             let signingOut = request.method == .delete && request.uri.path == "/api/session"
-            if !Self.safeMethods.contains(request.method), !signingOut {
+            if checkCSRFHeader, !Self.safeMethods.contains(request.method), !signingOut {
                 guard let sent = request.headers[Self.csrfHeader], Self.constantTimeEqual(sent, csrf) else { throw AuthError.csrfTokenMissing }
             }
             context.principal = principal
@@ -49,7 +68,6 @@ struct AuthMiddleware: RouterMiddleware {
         } else {
             throw AuthError.unauthenticated
         }
-        return try await next(request, context)
     }
 
     /// Compares secrets in time that depends on their length only.

@@ -1,0 +1,169 @@
+import DMSApp
+import DMSCore
+import Foundation
+
+/// What every page's header needs.
+struct Chrome {
+    var pageTitle: String
+    var signedIn: Bool
+    var userName: String
+    var csrf: String?
+    var flash: String?
+    var pageError: String?
+}
+
+/// View models: the use cases' results in French words, ready for the templates (which format
+/// nothing themselves).
+enum WebModels {
+    static func caseRow(_ record: Case) -> [String: Any] {
+        ["id": record.id.uuidString.lowercased(), "title": record.title, "caseType": record.caseType.rawValue, "lot": record.lot ?? "—",
+         "status": WebFormat.status(record.status), "statusKey": record.status.rawValue, "createdAt": WebFormat.date(record.createdAt)]
+    }
+
+    static func eventLabel(_ type: String) -> String {
+        switch EventType(rawValue: type) {
+        case .caseCreated: "Dossier créé"
+        case .documentUploaded: "Document déposé"
+        case .analysisRun: "Analyse"
+        case .offerCorrected: "Valeur corrigée"
+        case .decisionRecorded: "Décision enregistrée"
+        case .reportIssued: "Document émis"
+        case .committeeSet: "Comité désigné"
+        case .declarationRecorded: "Déclaration d'intérêts"
+        case .criterionChanged: "Critère modifié"
+        case .cbaGenerated, .pvGenerated: "Document généré"
+        case nil: type
+        }
+    }
+
+    static func kindLabel(_ kind: DocumentKind) -> String {
+        switch kind {
+        case .dao: "DAO"
+        case .offer: "offre"
+        case .cbaTemplate: "modèle de CBA"
+        case .pvTemplate: "modèle de PV"
+        }
+    }
+
+    static func reportLabel(_ kind: ReportKind) -> String {
+        switch kind {
+        case .cba: "Tableau comparatif (CBA)"
+        case .pvOuverture: "PV d'ouverture"
+        case .pvAnalyse: "PV d'analyse"
+        }
+    }
+
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f Mo", Double(bytes) / 1_048_576).replacingOccurrences(of: ".", with: ",")
+            : "\(max(1, bytes / 1024)) Ko"
+    }
+
+    /// One fact of every supplier: the person's value when corrected, else the extracted one.
+    static func cell<V>(_ extracted: Extracted<V>, _ field: OfferField?, _ offer: StoredOffer, _ names: [UUID: String],
+                        show: (V) -> String, corrected: (JSONValue) -> String?) -> [String: Any] {
+        if let field, let correction = offer.corrections.last(where: { $0.field == field }), let value = corrected(correction.value) {
+            let read = extracted.value.map(show) ?? "REVUE MANUELLE"
+            return ["css": "corrected", "value": value, "word": "corrigé par \(correction.correctedBy)",
+                    "source": "« \(correction.reason) » (\(WebFormat.date(correction.correctedAt))) — valeur lue : \(read)"]
+        }
+        guard let value = extracted.value, let source = extracted.source else {
+            return ["css": "conf-manual", "value": Extracted<V>.manualReview, "word": ""]
+        }
+        let high = extracted.confidence == .high
+        var where_ = "\(names[source.documentID] ?? "document"), \(source.location) : « \(source.snippet) »"
+        if !extracted.candidates.isEmpty {
+            where_ += " — autres valeurs lues : " + extracted.candidates.map { show($0.value) }.joined(separator: " ; ")
+        }
+        return ["css": high ? "conf-high" : "conf-low", "value": show(value), "word": high ? "sûr" : "à vérifier", "source": where_]
+    }
+
+    static func correctedText(_ value: JSONValue) -> String? {
+        if case .string(let text) = value { return text }
+        return nil
+    }
+
+    static func correctedDays(_ value: JSONValue) -> String? {
+        if case .number(let days) = value { return WebFormat.days(Int(days)) }
+        return nil
+    }
+
+    static func correctedMoney(_ value: JSONValue) -> String? {
+        guard case .object(let object) = value, case .number(let amount)? = object["amount"] else { return nil }
+        let currency: String = if case .string(let code)? = object["currency"] { code } else { "XOF" }
+        let tax: Money.Tax? = if case .string(let raw)? = object["tax"] { Money.Tax(rawValue: raw) } else { nil }
+        return WebFormat.amount(Money(amount: Decimal(amount), currency: currency, tax: tax))
+    }
+
+    /// The case page.
+    static func casePage(_ view: CaseView, reports: [IssuedReport], committee: [CommitteeMember], principal: Principal,
+                         chrome: Chrome, errors: [String: String] = [:], form: [String: String] = [:]) -> [String: Any] {
+        let detail = view.detail
+        let record = detail.case
+        let decided = record.status == .decided
+        var names: [UUID: String] = [:]
+        for document in detail.documents { names[document.id] = document.filename }
+        let offers = view.analysis?.offers ?? []
+        func supplierName(_ offer: StoredOffer) -> String {
+            offer.corrections.last { $0.field == .supplier }.flatMap { self.correctedText($0.value) } ?? offer.facts.supplier.value ?? "REVUE MANUELLE — \(offer.key)"
+        }
+        let rows: [[String: Any]] = [
+            ["label": "Fournisseur", "cells": offers.map { cell($0.facts.supplier, .supplier, $0, names, show: { $0 }, corrected: correctedText) }],
+            ["label": "Montant total", "cells": offers.map { cell($0.facts.totalAmount, .totalAmount, $0, names, show: WebFormat.amount, corrected: correctedMoney) }],
+            ["label": "Délai de livraison", "cells": offers.map { cell($0.facts.deliveryDays, .deliveryDays, $0, names, show: WebFormat.days, corrected: correctedDays) }],
+            ["label": "Validité de l'offre", "cells": offers.map { cell($0.facts.validityDays, .validityDays, $0, names, show: WebFormat.days, corrected: correctedDays) }],
+            ["label": "Parties repérées", "cells": offers.map { offer -> [String: Any] in
+                let parts = offer.facts.parts.sorted().map { ReportFormat.part($0) }
+                return parts.isEmpty ? ["css": "conf-low", "value": "aucune", "word": "à vérifier"]
+                    : ["css": "conf-high", "value": parts.joined(separator: ", "), "word": ""]
+            }],
+        ]
+        let criteria: [[String: Any]] = (view.analysis?.criteria ?? []).map { criterion in
+            var source = criterion.source.map { "\(names[$0.documentID] ?? "DAO"), \($0.location)" } ?? "ajouté au dossier"
+            if let edit = criterion.edit { source = "\(edit.action == .add ? "ajouté" : "corrigé") par \(edit.by) : \(edit.reason) — " + source }
+            return ["id": criterion.id.uuidString.lowercased(), "label": criterion.label, "category": ReportFormat.category(criterion.category),
+                    "points": criterion.points.map(WebFormat.number) ?? "—", "weight": criterion.weightPercent.map { "\(WebFormat.number($0)) %" } ?? "—",
+                    "eliminatory": criterion.eliminatory ? "oui" : "non", "source": source, "css": criterion.edit == nil ? "" : "corrected"]
+        }
+        let present = Set(detail.decision?.present ?? [])
+        let members: [[String: Any]] = committee.map { member in
+            let declaration = member.declaration.map { $0.noConflict ? "aucun conflit (\(WebFormat.date($0.declaredAt)))" : "conflit déclaré : ne prend pas part" }
+                ?? "pas encore déclarée"
+            return ["userID": member.userID.uuidString.lowercased(), "name": member.name, "function": member.function.label,
+                    "declaration": declaration, "presence": decided ? (present.contains(member.userID) ? "présent" : "absent") : "—"]
+        }
+        let me = committee.first { $0.userID == principal.userID }
+        var model: [String: Any] = [
+            "pageTitle": chrome.pageTitle, "signedIn": chrome.signedIn, "userName": chrome.userName, "csrf": chrome.csrf ?? "",
+            "id": record.id.uuidString.lowercased(), "title": record.title, "caseType": record.caseType == .dao ? "DAO — appel d'offres" : "RFQ — demande de cotation",
+            "lot": record.lot ?? "—", "status": WebFormat.status(record.status), "statusKey": record.status.rawValue,
+            "createdAt": WebFormat.date(record.createdAt), "decided": decided,
+            "documents": detail.documents.map { ["id": $0.id.uuidString.lowercased(), "filename": $0.filename, "kind": kindLabel($0.kind), "size": size($0.size),
+                                                 "uploaded": "\(WebFormat.date($0.uploadedAt)) par \($0.uploadedBy)", "sha256": $0.sha256] },
+            "hasDocuments": !detail.documents.isEmpty,
+            "canWork": principal.has(.agent) && !decided,
+            "suppliers": offers.map(supplierName), "rows": rows, "hasOffers": !offers.isEmpty,
+            "offerKeys": offers.map { ["key": $0.key, "name": supplierName($0)] },
+            "criteria": criteria, "hasCriteria": !criteria.isEmpty,
+            "reports": reports.map { ["id": $0.id.uuidString.lowercased(), "label": reportLabel($0.kind), "version": $0.version, "issuedAt": WebFormat.date($0.issuedAt),
+                                      "issuedBy": $0.issuedBy, "sha256": $0.sha256] },
+            "hasReports": !reports.isEmpty,
+            "members": members, "hasMembers": !members.isEmpty,
+            "canDeclare": me != nil && me?.declaration == nil && !decided,
+            "canSetCommittee": (principal.has(.agent) || principal.has(.admin)) && !decided,
+            "canDecide": principal.has(.comite) && !decided,
+            "head": detail.events.last?.hash ?? HashChain.genesis,
+            "events": detail.events.reversed().map { ["label": eventLabel($0.type), "at": WebFormat.date($0.at), "actor": $0.actor, "hash": $0.hash] },
+            "errors": errors, "form": form,
+        ]
+        if let analysis = view.analysis {
+            model["analysis"] = ["run": analysis.run, "runAt": WebFormat.date(analysis.runAt), "runBy": analysis.runBy, "warnings": analysis.warnings]
+        }
+        if let decision = detail.decision {
+            model["decision"] = ["chosenSupplier": decision.chosenSupplier, "reason": decision.decisionReason, "nextAction": decision.nextAction ?? "—",
+                                 "decidedAt": WebFormat.date(decision.decidedAt), "decidedBy": decision.decidedBy]
+        }
+        if let flash = chrome.flash { model["flash"] = flash }
+        if let pageError = chrome.pageError { model["pageError"] = pageError }
+        return model
+    }
+}
