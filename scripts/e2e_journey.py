@@ -531,6 +531,7 @@ class Journey:
         form = self.find("form#comite-form")
         lines = [f"{a['email']} {a['function']}" for a in self.accounts.values()]
         self.set_field(self.find("textarea[name=members]", form), "\n".join(lines))
+        self.shot("10-dossier-comite-formulaire", section="comite")
         self.click_and_load(self.button("Enregistrer le comité", form))
         self.expect_no_error("after « Enregistrer le comité »")
         self.case_page("comite")
@@ -547,6 +548,8 @@ class Journey:
             radios = section.find_elements(By.CSS_SELECTOR, "input[type=radio][name=no_conflict][value=true]")
             if not radios:
                 raise StepFailed(f"no radio no_conflict=true in #comite for {self.accounts[key]['email']}")
+            if key == "rapporteur":
+                self.shot("11-dossier-declaration", section="comite")
             self.reveal(radios[0])
             self.scroll(radios[0])
             radios[0].click()
@@ -563,7 +566,7 @@ class Journey:
     def decide(self):
         self.sign_in("main")
         self.case_page("decision")
-        self.shot("10-dossier-comite", section="comite")
+        self.shot("12-dossier-comite", section="comite")
         section = self.find("#decision")
         form = self.button("Enregistrer la décision", section).find_element(By.XPATH, "./ancestor::form")
         supplier = Select(self.find("select[name=chosen_supplier]", form))
@@ -581,14 +584,15 @@ class Journey:
             if not box.is_selected():
                 self.scroll(box)
                 box.click()
+        self.shot("13-dossier-decision-formulaire", section="decision")
         self.click_and_load(self.button("Enregistrer la décision", form))
         self.expect_no_error("after « Enregistrer la décision »")
         self.case_page("decision")
         shown = self.text("#decision")
         if names[0] not in shown or "moins disante" not in shown:
             raise StepFailed(f"#decision does not show the decision: « {shown[:200]} »")
-        self.shot("11-dossier-decision", section="decision")
-        self.shot("12-dossier-memoire", section="memoire")
+        self.shot("14-dossier-decision", section="decision")
+        self.shot("15-dossier-memoire", section="memoire")
 
     # 7. Search and sign-out.
     def search(self):
@@ -599,7 +603,7 @@ class Journey:
             raise StepFailed(f"/recherche?q={SEARCH_WORD} has no link to the case")
         if "«" not in self.text("main") and not self.driver.find_elements(By.CSS_SELECTOR, "main mark, main em, main strong"):
             raise StepFailed("the results show no highlighted snippet (no « … » and no <mark>)")
-        self.shot("13-recherche")
+        self.shot("16-recherche")
         # The search box of the header leads there too.
         box = self.driver.find_elements(By.CSS_SELECTOR, "header input[name=q]")
         if box:
@@ -616,7 +620,7 @@ class Journey:
         self.load(f"/dossiers/{self.state['case_id']}/similaires")
         if self.path().startswith("/connexion") or self.driver.find_elements(By.XPATH, "//h1[contains(., 'introuvable')]"):
             raise StepFailed(f"/dossiers/{{id}}/similaires shows {self.path()}")
-        self.shot("14-similaires")
+        self.shot("17-similaires")
 
     def unknown_case(self):
         self.sign_in("main")
@@ -625,7 +629,7 @@ class Journey:
             raise StepFailed("signed in, an unknown case sends back to /connexion")
         if "introuvable" not in fold(self.text("main")) and "n'existe pas" not in fold(self.text("main")):
             raise StepFailed(f"an unknown case does not say so in French: « {self.text('main')[:160]} »")
-        self.shot("15-dossier-introuvable")
+        self.shot("18-dossier-introuvable")
 
     def sign_out_step(self):
         self.sign_in("main")
@@ -662,38 +666,52 @@ class Journey:
                 with open(path, "wb") as out:
                     out.write(base64.b64decode(data["data"]))
                 cut = " (cut at %d px of %d)" % (SHOT_MAX_HEIGHT, box["h"]) if box["h"] > SHOT_MAX_HEIGHT else ""
-                problems = self.layout_problems()
+                problems = self.layout_problems(f"#{section}" if section else None)
                 print(f"  shot {os.path.relpath(path)} {box['w']}x{height}{cut}"
-                      + ("".join(f"\n    WARN {p}" for p in problems)), flush=True)
+                      + "".join(f"\n    {'' if p.startswith('note:') else 'WARN '}{p}" for p in problems), flush=True)
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
-    def layout_problems(self):
-        """Horizontal overflow of the page, elements sticking out of the viewport, clipped text."""
+    def layout_problems(self, scope=None):
+        """Horizontal overflow of the page, elements sticking out of the viewport, clipped text
+        (within `scope` when given). A table scrolling inside its wrapper is reported as a note."""
         return self.driver.execute_script("""
             const out = [], vw = document.documentElement.clientWidth;
+            const root = arguments[0] ? document.querySelector(arguments[0]) : document.body;
             const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
                 (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
             if (document.documentElement.scrollWidth > vw + 1)
                 out.push('page scrolls sideways: ' + document.documentElement.scrollWidth + ' px wide for ' + vw);
-            const scrollers = [...document.querySelectorAll('*')].filter(e => {
+            const scrollers = [...root.querySelectorAll('*')].filter(e => {
                 const s = getComputedStyle(e); return /(auto|scroll)/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1; });
-            for (const e of scrollers) out.push('scrolls inside ' + name(e) + ' (' + e.scrollWidth + ' px in ' + e.clientWidth + ')');
+            for (const e of scrollers) out.push('note: ' + name(e) + ' scrolls sideways (' + e.scrollWidth + ' px in ' + e.clientWidth
+                + '; visible: ' + [...e.querySelectorAll('thead th')].filter(th => th.getBoundingClientRect().right <= e.getBoundingClientRect().right + 1)
+                    .map(th => th.textContent.trim()).join(', ') + ')');
             let sticking = 0;
-            for (const e of document.body.querySelectorAll('*')) {
+            for (const e of root.querySelectorAll('*')) {
                 const r = e.getBoundingClientRect();
                 if (r.width === 0 || r.right <= vw + 1) continue;
                 if (scrollers.some(s => s.contains(e))) continue;
                 if (sticking++ < 5) out.push('sticks out: ' + name(e) + ' right edge at ' + Math.round(r.right) + ' px');
             }
-            for (const e of document.body.querySelectorAll('*')) {
+            for (const e of root.querySelectorAll('*')) {
                 const s = getComputedStyle(e);
                 if (/(hidden|clip)/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
                     && !e.classList.contains('visually-hidden'))
                     out.push('text cut in ' + name(e) + ': « ' + e.textContent.trim().slice(0, 40) + ' »');
             }
+            const ctx = document.createElement('canvas').getContext('2d');
+            for (const e of root.querySelectorAll('input[placeholder], select')) {
+                const s = getComputedStyle(e);
+                if (e.offsetParent === null) continue;
+                ctx.font = s.font;
+                const text = e.tagName === 'SELECT' ? (e.selectedOptions[0] || {}).text || '' : e.placeholder;
+                const room = e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - (e.tagName === 'SELECT' ? 20 : 0);
+                if (ctx.measureText(text).width > room + 1)
+                    out.push('text cut in ' + name(e) + '[name=' + e.name + ']: « ' + text + ' » needs ' + Math.ceil(ctx.measureText(text).width) + ' px, has ' + Math.floor(room));
+            }
             return out.slice(0, 12);
-        """)
+        """, scope)
 
     # ---- the journey ---------------------------------------------------------------------
 
