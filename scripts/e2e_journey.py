@@ -21,6 +21,7 @@ import time
 import traceback
 import unicodedata
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -622,6 +623,79 @@ class Journey:
             raise StepFailed(f"/dossiers/{{id}}/similaires shows {self.path()}")
         self.shot("17-similaires")
 
+    def http(self, path, data=None):
+        """A request with the browser's session cookie (for setup and headers, not for the journey)."""
+        cookies = "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.url(path), data=body, headers={"Cookie": cookies, "Origin": self.base})
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args):
+                return None
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            response = opener.open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            return response.status, response.headers, response.read()
+
+    def security_headers(self):
+        status, headers, _ = self.http("/connexion")
+        wanted = {"Content-Security-Policy": "default-src", "X-Content-Type-Options": "nosniff", "Referrer-Policy": ""}
+        missing = [f"{name}" for name, part in wanted.items() if part not in (headers.get(name) or "\0")]
+        if status != 200 or missing:
+            raise StepFailed(f"/connexion: HTTP {status}, missing or wrong headers: {missing}")
+        if "'unsafe-inline'" in (headers.get("Content-Security-Policy") or "").split("script-src", 1)[-1].split(";")[0]:
+            raise StepFailed("the CSP allows inline scripts")
+        if self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") != "fr":
+            raise StepFailed("<html> has no lang=\"fr\"")
+
+    def escaping_and_next_page(self):
+        """A title with markup shows as text; with more cases than a page, « Page suivante » leads on."""
+        self.sign_in("main")
+        self.load("/dossiers/nouveau")
+        csrf = self.find("form[action$='/dossiers'] input[name=_csrf]").get_attribute("value")
+        hostile = "<script>alert(1)</script> & « guillemets »"
+        status, headers, _ = self.http("/dossiers", {"_csrf": csrf, "case_type": "RFQ", "title": hostile, "lot": ""})
+        location = headers.get("Location") or ""
+        if status not in (302, 303) or "/dossiers/" not in location:
+            raise StepFailed(f"creating a case by the form's POST: HTTP {status}, Location « {location} »")
+        self.load(location if location.startswith("/") else location[len(self.base):])
+        if self.text("h1") != hostile:
+            raise StepFailed(f"the title with markup shows as « {self.text('h1')} »")
+        if self.driver.find_elements(By.XPATH, "//script[contains(., 'alert(1)')]"):
+            raise StepFailed("the title's <script> is in the page as a script element")
+        # One full page of the list (50) plus one: a second page must exist.
+        for n in range(51):
+            status, _, _ = self.http("/dossiers", {"_csrf": csrf, "case_type": "RFQ", "title": f"Dossier de pagination {n + 1:02d}", "lot": ""})
+            if status not in (302, 303):
+                raise StepFailed(f"creating case {n + 1} for pagination: HTTP {status}")
+        self.load("/")
+        first = {a.get_attribute("href") for a in self.driver.find_elements(By.CSS_SELECTOR, "table a[href*='/dossiers/']")}
+        self.click_and_load(self.find_link("Page suivante"))
+        second = {a.get_attribute("href") for a in self.driver.find_elements(By.CSS_SELECTOR, "table a[href*='/dossiers/']")}
+        if not second or first & second:
+            raise StepFailed(f"« Page suivante »: {len(second)} case(s), {len(first & second)} already on page 1")
+        total = len(first) + len(second)
+        if total != 53:
+            raise StepFailed(f"pages 1 and 2 list {total} cases, expected 53")
+
+    def role_refusal(self):
+        """A comite-only account may not create a case: a French 403 page."""
+        self.sign_in("rapporteur")
+        self.load("/dossiers/nouveau")
+        shown = self.text("main")
+        if "nouveau dossier" in fold(self.text("h1")) and self.driver.find_elements(By.CSS_SELECTOR, "form[action$='/dossiers']"):
+            # The form may be shown; the refusal then comes when it is sent.
+            form = self.find("form[action$='/dossiers']")
+            self.set_field(self.find("input[name=title]", form), "Dossier interdit")
+            self.click_and_load(self.button("Créer le dossier", form))
+            shown = self.text("main")
+        if "non autoris" not in fold(shown) and "role" not in fold(shown):
+            raise StepFailed(f"a comite-only account is not refused in French: « {shown[:160]} »")
+        self.shot("19-action-non-autorisee")
+
     def unknown_case(self):
         self.sign_in("main")
         self.load("/dossiers/00000000-0000-4000-8000-000000000000")
@@ -737,6 +811,9 @@ class Journey:
         s("decide with the quorum present", self.decide, needs=["Analyser"] + declared)
         s("search the case by a title word", self.search, needs=["create a case"])
         s("similar cases page", self.similar, needs=["create a case"])
+        s("security headers, lang=fr", self.security_headers)
+        s("escaped title; « Page suivante » with 53 cases", self.escaping_and_next_page, needs=["create a case"])
+        s("comite-only account refused in French (403)", self.role_refusal)
         s("unknown case: French message", self.unknown_case, needs=["sign in (agent+comite+admin)"])
         s("sign out", self.sign_out_step, needs=["sign in (agent+comite+admin)"])
         for warning in self.warnings:
