@@ -100,6 +100,11 @@ struct WebPagesTests {
             #expect(try await Self.post(client, "\(path)/analyse", "_csrf=\(csrf)", cookie).status == .seeOther)
             var html = String(buffer: try await client.execute(uri: path, method: .get, headers: cookie, body: nil).body)
             #expect(html.contains("REVUE MANUELLE") && html.contains("conf-high") && html.contains("sûr"))
+            // French formats: « 29 novembre 2026 à 9 h 31 », « 12 500 000 FCFA » with narrow no-break spaces, « 30 jours ».
+            #expect(html.range(of: #"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4} à \d{1,2} h \d{2}"#,
+                               options: .regularExpression) != nil)
+            #expect(html.contains("\u{202F}000\u{202F}FCFA") || html.contains("\u{202F}FCFA"))
+            #expect(html.range(of: #"\d+ jours"#, options: .regularExpression) != nil)
             let key = try #require(html.range(of: #"<option value=""#).map { String(html[$0.upperBound...].prefix { $0 != "\"" }) })
             let bad = try await Self.post(client, "\(path)/corrections", "_csrf=\(csrf)&supplier_key=\(key)&field=delivery_days&value=21&reason=", cookie)
             #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("reason"))
