@@ -492,6 +492,7 @@ class Journey:
         corrected = [c for c in self.driver.find_elements(By.CSS_SELECTOR, "#analyse td.corrected") if "corrigé par" in c.text]
         if not corrected:
             raise StepFailed(f"no cell says « corrigé par » after correcting « {label} » of « {supplier} »")
+        print(f"  corrected « {label} » of « {supplier} » ({field} = {CORRECTION_VALUES[field]}): « {' '.join(corrected[0].text.split())[:80]} »")
         if CORRECTION_VALUES[field].replace("13750000", "13") not in corrected[0].text.replace("\u202f", "").replace(" ", ""):
             self.warnings.append(f"the corrected cell reads « {corrected[0].text} »")
         self.shot("08-dossier-correction", section="analyse")
