@@ -104,7 +104,9 @@ class Journey:
                      "--disable-extensions", "--no-first-run"):
             options.add_argument(flag)
         options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
-        driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
+        # The browser's own words (file pickers) in French when chromium-l10n is installed.
+        env = dict(os.environ, LANGUAGE="fr", LANG="fr_FR.UTF-8")
+        driver = webdriver.Chrome(service=Service(args.chromedriver, env=env), options=options)
         driver.set_page_load_timeout(args.timeout * 3)
         return driver
 
