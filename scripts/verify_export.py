@@ -12,7 +12,8 @@ def verify(lines):
         if hashlib.sha256((e["prev_hash"] + e["canonical"]).encode("utf-8")).hexdigest() != e["hash"]:
             return f"line {number}: event {e['id']} altered: hash does not match prev_hash + canonical"
         hashed = json.loads(e["canonical"])
-        if any(hashed[key] != e[key] for key in ("case_id", "seq", "type", "actor", "payload")):
+        if any(hashed[key] != e[key] for key in ("case_id", "seq", "type", "actor", "payload")) \
+                or hashed.get("actor_id") != e.get("actor_id"):
             return f"line {number}: event {e['id']} fields differ from the hashed canonical text"
         last = chains.get(e["case_id"])
         if (last is None and e["seq"] == 1 and e["prev_hash"] != GENESIS) or \

@@ -90,6 +90,8 @@ struct ErrorMapping {
                              message: "le tableau comparatif (CBA) présente au plus \(limit) fournisseurs en colonnes ; ce dossier en compte \(count)")
             case .notFound:
                 return .init(status: .notFound, code: "not_found", message: "document émis introuvable")
+            case .stale:
+                return .init(status: .conflict, code: "case_changed", message: "le dossier a changé pendant l'émission : émettez à nouveau")
             case .writeFailed:
                 return nil
             }
@@ -150,6 +152,9 @@ struct ErrorMapping {
             return .init(status: .tooManyRequests, code: "too_many_attempts",
                          message: "trop d'essais de connexion : réessayez dans \(max(1, (seconds + 59) / 60)) minute(s)",
                          headers: [.retryAfter: String(seconds)])
+        case .sessionRequired:
+            return .init(status: .forbidden, code: "session_required",
+                         message: "un jeton ne crée pas d'autre jeton : connectez-vous (POST /api/session) ou utilisez dms token create")
         case .csrfTokenMissing:
             return .init(status: .forbidden, code: "csrf_token_missing",
                          message: "jeton anti-falsification (X-CSRF-Token) absent ou incorrect pour cette session")

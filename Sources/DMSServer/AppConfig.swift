@@ -40,6 +40,9 @@ public struct AppConfig: Sendable {
         if self.auth == .off, !self.database.isLoopback {
             throw ConfigError("DMS_AUTH=off (development mode) is refused with a database that is not on this machine (\(self.database.host))")
         }
+        if self.auth == .off, !["127.0.0.1", "::1", "localhost"].contains(self.host.lowercased()), !self.host.hasPrefix("127.") {
+            throw ConfigError("DMS_AUTH=off (development mode) listens on this machine only: set HOST=127.0.0.1 (got \(self.host))")
+        }
         guard (1...30).contains(self.settings.quorum) else { throw ConfigError("DMS_QUORUM must be between 1 and 30, got \(self.settings.quorum)") }
     }
 }

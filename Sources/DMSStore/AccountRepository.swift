@@ -186,29 +186,46 @@ public struct AccountRepository: Sendable {
 
     // MARK: Brute force
 
-    /// Failures within `window` for this e-mail or this address, and seconds until the oldest
-    /// counted one leaves the window.
-    public func recentFailures(email: String, address: String, window: Duration, logger: Logger) async throws -> (count: Int, retryAfter: Int) {
+    /// Records a sign-in attempt before the password is checked, and counts the attempts within
+    /// `window` for this e-mail and for this address, this one included. Counting after the insert
+    /// (one statement, committed at once) means parallel guesses see each other.
+    public func recordAttempt(email: String, address: String, window: Duration, logger: Logger) async throws -> SignInAttempt {
         let seconds = Int(window.components.seconds)
         return try await self.database.run { client in
             let rows = try await client.query("""
-                WITH recent AS (
-                    SELECT failed_at FROM login_failures
-                    WHERE (lower(email) = lower(\(email)) OR client_address = \(address))
-                      AND failed_at > now() - make_interval(secs => \(seconds))
+                WITH attempt AS (
+                    INSERT INTO login_failures (email, client_address) VALUES (\(String(email.prefix(254))), \(address)) RETURNING id
                 )
-                SELECT count(*)::int,
-                       coalesce(ceil(extract(epoch FROM (min(failed_at) + make_interval(secs => \(seconds)) - now())))::int, 0)
-                FROM recent
+                SELECT attempt.id,
+                       (SELECT count(*) FROM login_failures WHERE lower(email) = lower(\(email))
+                          AND failed_at > now() - make_interval(secs => \(seconds)))::int + 1,
+                       (SELECT count(*) FROM login_failures WHERE client_address = \(address)
+                          AND failed_at > now() - make_interval(secs => \(seconds)))::int + 1,
+                       coalesce(ceil(extract(epoch FROM ((SELECT min(failed_at) FROM login_failures
+                          WHERE (lower(email) = lower(\(email)) OR client_address = \(address))
+                            AND failed_at > now() - make_interval(secs => \(seconds))) + make_interval(secs => \(seconds)) - now())))::int, \(seconds))
+                FROM attempt
                 """, logger: logger)
-            for try await (count, retry) in rows.decode((Int, Int).self) { return (count, max(1, retry)) }
-            return (0, 0)
+            for try await (id, byEmail, byAddress, retry) in rows.decode((Int64, Int, Int, Int).self) {
+                return SignInAttempt(id: id, byEmail: byEmail, byAddress: byAddress, retryAfterSeconds: max(1, retry))
+            }
+            throw DatabaseError.unexpected("INSERT INTO login_failures returned no row")
         }
     }
 
-    public func recordFailure(email: String, address: String, logger: Logger) async throws {
+    /// A successful sign-in, or one refused before checking, is not a failure.
+    public func forgetAttempt(_ id: Int64, logger: Logger) async throws {
         try await self.database.run { client in
-            try await client.query("INSERT INTO login_failures (email, client_address) VALUES (\(String(email.prefix(254))), \(address))", logger: logger)
+            try await client.query("DELETE FROM login_failures WHERE id = \(id)", logger: logger)
         }
     }
+}
+
+public struct SignInAttempt: Sendable, Hashable {
+    public let id: Int64
+    /// Attempts for this e-mail in the window, this one included.
+    public let byEmail: Int
+    /// Attempts from this address in the window, this one included.
+    public let byAddress: Int
+    public let retryAfterSeconds: Int
 }

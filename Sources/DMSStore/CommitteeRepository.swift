@@ -22,18 +22,18 @@ public struct CommitteeRepository: Sendable {
 
     static func members(_ caseID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [CommitteeMember] {
         let rows = try await connection.query("""
-            SELECT m.user_id, u.display_name, u.roles, m.function, d.no_conflict, d.note, iso_utc(d.declared_at)
+            SELECT m.user_id, u.display_name, u.roles, m.function, d.no_conflict, d.note, iso_utc(d.declared_at), u.active
             FROM committee_members m JOIN users u ON u.id = m.user_id
             LEFT JOIN committee_declarations d ON d.case_id = m.case_id AND d.user_id = m.user_id
             WHERE m.case_id = \(caseID)
             ORDER BY array_position(ARRAY['president', 'rapporteur', 'membre', 'observateur'], m.function), lower(u.display_name)
             """, logger: logger)
         var members: [CommitteeMember] = []
-        for try await (id, name, roles, function, noConflict, note, at) in rows.decode((UUID, String, [String], String, Bool?, String?, String?).self) {
+        for try await (id, name, roles, function, noConflict, note, at, active) in rows.decode((UUID, String, [String], String, Bool?, String?, String?, Bool).self) {
             guard let function = CommitteeFunction(rawValue: function) else { throw DatabaseError.unexpected("committee function \(function)") }
             let declaration = noConflict.map { Declaration(noConflict: $0, note: note, declaredAt: Timestamp(iso8601: at ?? "")) }
             members.append(CommitteeMember(userID: id, name: name, roles: Set(roles.compactMap(Role.init(rawValue:))), function: function,
-                                           declaration: declaration))
+                                           declaration: declaration, active: active))
         }
         return members
     }

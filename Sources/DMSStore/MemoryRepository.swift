@@ -98,7 +98,7 @@ public struct MemoryRepository: Sendable {
     public func export(from: Timestamp?, to: Timestamp?, logger: Logger, line: (ByteBuffer) async throws -> Void) async throws {
         try await self.database.client.withConnection { connection in
             let rows = try await connection.query("""
-                SELECT json_build_object('id', id, 'case_id', case_id, 'seq', seq, 'type', type, 'actor', actor,
+                SELECT json_build_object('id', id, 'case_id', case_id, 'seq', seq, 'type', type, 'actor', actor, 'actor_id', actor_id,
                                          'at', iso_utc(created_at), 'payload', payload, 'prev_hash', prev_hash, 'hash', hash,
                                          'canonical', event_canonical(case_id, seq, type, actor, actor_id, created_at, payload))::text
                 FROM events

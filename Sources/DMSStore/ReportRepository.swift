@@ -51,6 +51,15 @@ public struct ReportRepository: Sendable {
                 exists = true
             }
             guard exists else { throw CaseError.notFound(caseID) }
+            // The state may have moved between the snapshot and this lock: never file a stale report as the latest.
+            var head = HashChain.genesis
+            for try await hash in try await connection.query("""
+                SELECT hash FROM events WHERE case_id = \(caseID) AND type NOT IN ('report_issued', 'cba_generated', 'pv_generated')
+                ORDER BY seq DESC LIMIT 1
+                """, logger: logger).decode(String.self) {
+                head = hash
+            }
+            guard head == report.memoryHead else { throw ReportError.stale }
             var version = 1
             for try await next in try await connection.query("""
                 SELECT coalesce(max(version), 0) + 1 FROM reports WHERE case_id = \(caseID) AND kind = \(report.kind.rawValue)

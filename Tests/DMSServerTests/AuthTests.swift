@@ -59,11 +59,11 @@ struct AuthTests {
                 Row(method: .get, path: { _ in "/api/memory/search?q=ciment" }, body: nil, allowed: Set(live), okStatus: .ok),
                 Row(method: .get, path: { _ in "/api/me" }, body: nil, allowed: Set(live), okStatus: .ok),
                 Row(method: .get, path: { _ in "/api/tokens" }, body: nil, allowed: Set(live), okStatus: .ok),
-                Row(method: .post, path: { _ in "/api/tokens" }, body: #"{"name":"script"}"#, allowed: Set(live), okStatus: .created),
                 Row(method: .post, path: { _ in "/api/cases" }, body: #"{"case_type":"RFQ","title":"Gasoil"}"#, allowed: [.agent], okStatus: .created),
                 Row(method: .post, path: { "/api/analyze/\($0)" }, body: nil, allowed: [.agent], okStatus: .ok),
                 Row(method: .post, path: { "/api/cases/\($0)/reports" }, body: #"{"kind":"pv_ouverture"}"#, allowed: [.agent], okStatus: .created),
-                Row(method: .put, path: { "/api/cases/\($0)/committee" }, body: #"{"members":[]}"#, allowed: [.agent, .admin], okStatus: .ok),
+                // Allowed roles reach the validation (an empty committee is refused); others are refused first.
+                Row(method: .put, path: { "/api/cases/\($0)/committee" }, body: #"{"members":[]}"#, allowed: [.agent, .admin], okStatus: .unprocessableContent),
                 Row(method: .get, path: { "/api/cases/\($0)/committee" }, body: nil, allowed: Set(live), okStatus: .ok),
                 Row(method: .get, path: { "/api/download/\($0)/cba" }, body: nil, allowed: Set(live), okStatus: .ok),
                 Row(method: .post, path: { "/api/decide/\($0)" }, body: #"{"chosen_supplier":"Ets Diallo","decision_reason":"Conforme"}"#, allowed: [.comite], okStatus: .ok),
@@ -122,7 +122,14 @@ struct AuthTests {
         try await withTestApp(configure: Self.authOn) { client, database in
             let awa = try await seedUser(database, email: "awa@dms.test", name: "Awa", roles: ["agent"])
             let moussa = try await seedUser(database, email: "moussa@dms.test", name: "Moussa", roles: ["comite"])
-            let created = try await client.send(.post, "/api/tokens", json: #"{"name":"export nocturne","expires_in_days":30}"#, headers: awa.bearer)
+            // A token never mints another (a leaked one would outlive its revocation): a session does.
+            let minted = try await client.send(.post, "/api/tokens", json: #"{"name":"x"}"#, headers: awa.bearer)
+            #expect(minted.status == .forbidden && minted.errorCode == "session_required")
+            let login = try await client.send(.post, "/api/session", json: #"{"email":"awa@dms.test","password":"\#(awa.password)"}"#)
+            let sessionCookie = String(try #require(login.headers[.setCookie]).prefix { $0 != ";" })
+            let csrf = try #require(try login.object()["csrf_token"] as? String)
+            let session: HTTPFields = [.cookie: sessionCookie, HTTPField.Name("X-CSRF-Token")!: csrf]
+            let created = try await client.send(.post, "/api/tokens", json: #"{"name":"export nocturne","expires_in_days":30}"#, headers: session)
             #expect(created.status == .created)
             let body = try created.object()
             let token = try #require(body["token"] as? String)
@@ -137,7 +144,7 @@ struct AuthTests {
             #expect(try await client.send(.delete, "/api/tokens/\(tokenID)", headers: awa.bearer).status == .noContent)
             #expect(try await client.send(.get, "/api/me", headers: [.authorization: "Bearer \(token)"]).status == .unauthorized)
             for bad in [#"{"name":""}"#, #"{"name":"x","expires_in_days":0}"#, #"{"name":"x","expires_in_days":99999}"#] {
-                #expect(try await client.send(.post, "/api/tokens", json: bad, headers: awa.bearer).status == .unprocessableContent, "\(bad)")
+                #expect(try await client.send(.post, "/api/tokens", json: bad, headers: session).status == .unprocessableContent, "\(bad)")
             }
             // Stored as a hash only.
             let stored = try await TestDatabase.integer(database, "SELECT count(*)::int FROM api_tokens WHERE token_hash = \(token)")
@@ -193,9 +200,20 @@ struct AuthTests {
             #expect(blocked.status == .tooManyRequests && blocked.errorCode == "too_many_attempts")
             let retry = try #require(blocked.headers[.retryAfter].flatMap(Int.init))
             #expect((1...900).contains(retry))
-            // Unknown e-mails count too, and say nothing about which accounts exist.
+            // Another e-mail from the same address is not locked out (behind a proxy every user shares the address);
+            // an unknown e-mail is told exactly what a wrong password is told.
             let unknown = try await client.send(.post, "/api/session", json: #"{"email":"personne@dms.test","password":"x"}"#)
-            #expect(unknown.status == .tooManyRequests, "the same client address is limited")
+            #expect(unknown.status == .unauthorized && unknown.errorCode == "invalid_credentials")
+            // Parallel guesses are counted too: 20 at once for a fresh e-mail leave at most 5 checked.
+            let moussa = try await seedUser(database, email: "moussa@dms.test", name: "Moussa", roles: ["comite"])
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for attempt in 0..<20 {
+                    group.addTask { try await client.send(.post, "/api/session", json: #"{"email":"\#(moussa.email)","password":"faux \#(attempt)"}"#).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count <= 5, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count >= 15)
         }
     }
 
@@ -209,12 +227,16 @@ struct AuthTests {
             try await runApp(on: database, configure: Self.authOn, logger: logger) { client in
                 _ = try await client.send(.post, "/api/session", json: #"{"email":"awa@dms.test","password":"\#(awa.password)"}"#)
                 _ = try await client.send(.post, "/api/session", json: #"{"email":"awa@dms.test","password":"le mauvais secret"}"#)
-                let created = try await client.send(.post, "/api/tokens", json: #"{"name":"x"}"#, headers: awa.bearer)
+                let login = try await client.send(.post, "/api/session", json: #"{"email":"awa@dms.test","password":"\#(awa.password)"}"#)
+                let cookie = String(try #require(login.headers[.setCookie]).prefix { $0 != ";" })
+                let csrf = try #require(try login.object()["csrf_token"] as? String)
+                let created = try await client.send(.post, "/api/tokens", json: #"{"name":"x"}"#,
+                                                    headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf])
                 let token = try #require(try created.object()["token"] as? String)
                 _ = try await client.send(.get, "/api/cases", headers: [.authorization: "Bearer \(token)"])
                 let logs = recorder.text
                 #expect(logs.contains("request"), "the recorder saw the access log")
-                for secret in [awa.password, "le mauvais secret", awa.token, token] {
+                for secret in [awa.password, "le mauvais secret", awa.token, token, String(cookie.split(separator: "=").last ?? "")] {
                     #expect(!logs.contains(secret), "a secret was logged")
                 }
             }
@@ -227,6 +249,9 @@ struct AuthTests {
         #expect(throws: (any Error).self) { try AppConfig(database: remote, auth: .off).check() }
         #expect(throws: Never.self) { try AppConfig(database: remote, auth: .on).check() }
         #expect(throws: Never.self) { try AppConfig(database: try DatabaseConfig(url: "postgres://dms@127.0.0.1/dms"), auth: .off).check() }
+        #expect(throws: (any Error).self, "development mode listens on this machine only") {
+            try AppConfig(host: "0.0.0.0", database: try DatabaseConfig(url: "postgres://dms@127.0.0.1/dms"), auth: .off).check()
+        }
     }
 }
 

@@ -144,6 +144,8 @@ struct CommitteeTests {
                 #"{"members":[{"user_id":"\#(crew.president.id)","function":"membre"},{"user_id":"\#(crew.president.id)","function":"membre"}]}"#,
                 #"{"members":[{"user_id":"\#(UUID().uuidString)","function":"membre"}]}"#,
                 #"{}"#,
+                #"{"members":[]}"#,
+                #"{"members":[{"user_id":"\#(crew.president.id)","function":"membre"}]}"#,
             ]
             for body in bad {
                 let response = try await client.send(.put, "/api/cases/\(id)/committee", json: body, headers: crew.agent.bearer)
@@ -152,7 +154,8 @@ struct CommitteeTests {
             #expect(try await Self.decide(client, id, by: crew.outsider, present: [crew.president]).status == .unprocessableContent)
             #expect(try await Self.decide(client, id, by: crew.outsider, present: []).status == .ok)
             // Decided: the committee no longer changes.
-            let late = try await client.send(.put, "/api/cases/\(id)/committee", json: #"{"members":[]}"#, headers: crew.agent.bearer)
+            let late = try await client.send(.put, "/api/cases/\(id)/committee", json: #"{"members":[{"user_id":"\#(crew.president.id)","function":"president"}]}"#,
+                                             headers: crew.agent.bearer)
             #expect(late.status == .conflict)
         }
     }

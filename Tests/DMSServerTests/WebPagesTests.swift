@@ -101,7 +101,7 @@ struct WebPagesTests {
             var html = String(buffer: try await client.execute(uri: path, method: .get, headers: cookie, body: nil).body)
             #expect(html.contains("REVUE MANUELLE") && html.contains("conf-high") && html.contains("sûr"))
             // French formats: « 29 novembre 2026 à 9 h 31 », « 12 500 000 FCFA » with narrow no-break spaces, « 30 jours ».
-            #expect(html.range(of: #"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4} à \d{1,2} h \d{2}"#,
+            #expect(html.range(of: #"\d{1,2}\s(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4} à \d{1,2}\u00A0h\u00A0\d{2}"#,
                                options: .regularExpression) != nil)
             #expect(html.contains("\u{202F}000\u{202F}FCFA") || html.contains("\u{202F}FCFA"))
             #expect(html.range(of: #"\d+ jours"#, options: .regularExpression) != nil)
@@ -126,7 +126,7 @@ struct WebPagesTests {
             }
             (cookie, csrf) = try await Self.signIn(client, president)
             html = String(buffer: try await client.execute(uri: path, method: .get, headers: cookie, body: nil).body)
-            let escaped = try #require(html.range(of: #"<select id="dec-fournisseur" name="chosen_supplier"><option>"#)
+            let escaped = try #require(html.range(of: #"<select id="dec-fournisseur" name="chosen_supplier" required><option value="">— choisir —</option><option>"#)
                 .map { String(html[$0.upperBound...].prefix { $0 != "<" }) })
             // What a browser sends: the option's text, entities decoded.
             let supplier = escaped.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&#39;", with: "'")

@@ -39,13 +39,16 @@ public struct CommitteeMember: Sendable, Hashable {
     public let roles: Set<Role>
     public let function: CommitteeFunction
     public let declaration: Declaration?
+    /// A disabled account stays listed (history) but takes no part.
+    public let active: Bool
 
-    public init(userID: UUID, name: String, roles: Set<Role>, function: CommitteeFunction, declaration: Declaration?) {
+    public init(userID: UUID, name: String, roles: Set<Role>, function: CommitteeFunction, declaration: Declaration?, active: Bool = true) {
         self.userID = userID
         self.name = name
         self.roles = roles
         self.function = function
         self.declaration = declaration
+        self.active = active
     }
 
     /// Declared in writing that they have no conflict of interest with the suppliers.
@@ -60,6 +63,8 @@ public struct NewCommittee: Sendable, Hashable {
 
     public init(members raw: [(userID: String?, function: String?)]) throws(ValidationError) {
         guard raw.count <= Self.maxMembers else { throw ValidationError(field: "members", message: "au plus \(Self.maxMembers) membres") }
+        // A committee is replaced, never removed: emptying it would lift the quorum and the declarations.
+        guard !raw.isEmpty else { throw ValidationError(field: "members", message: "au moins un membre, dont le président") }
         var seen = Set<UUID>()
         var members: [(UUID, CommitteeFunction)] = []
         for (index, member) in raw.enumerated() {
@@ -72,8 +77,8 @@ public struct NewCommittee: Sendable, Hashable {
             guard seen.insert(id).inserted else { throw ValidationError(field: "members.\(index).user_id", message: "membre déjà cité") }
             members.append((id, function))
         }
-        guard members.filter({ $0.1 == .president }).count <= 1 else {
-            throw ValidationError(field: "members", message: "un seul président par comité")
+        guard members.filter({ $0.1 == .president }).count == 1 else {
+            throw ValidationError(field: "members", message: "un président, et un seul, par comité")
         }
         self.members = members
     }
@@ -112,6 +117,7 @@ public enum Quorum {
                 throw ValidationError(field: "present", message: "\(id.uuidString.lowercased()) n'est pas membre du comité de ce dossier")
             }
             guard seen.insert(id).inserted else { throw ValidationError(field: "present", message: "\(someone.name) est cité deux fois") }
+            guard someone.active else { throw ValidationError(field: "present", message: "le compte de \(someone.name) est désactivé : il ne prend pas part") }
             guard let declaration = someone.declaration else {
                 throw ValidationError(field: "present", message: "\(someone.name) n'a pas encore déclaré l'absence de conflit d'intérêts")
             }

@@ -65,4 +65,6 @@ public enum AuthError: Error, Sendable, Hashable {
     case tooManyAttempts(retryAfterSeconds: Int)
     /// A cookie-authenticated write without the session's CSRF token.
     case csrfTokenMissing
+    /// Only a signed-in person (a session) may do this, not a script's token: a token never mints another.
+    case sessionRequired
 }

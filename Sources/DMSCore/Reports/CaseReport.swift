@@ -89,6 +89,8 @@ public enum ReportError: Error, Sendable, Hashable {
     case tooManySuppliers(count: Int, limit: Int)
     /// No issued report has this id.
     case notFound(UUID)
+    /// The case changed while the report was being issued.
+    case stale
     /// The office library refused to write the file (a bug, not bad input).
     case writeFailed(String)
 }

@@ -38,7 +38,8 @@ struct AuthMiddleware: RouterMiddleware {
         }
         // A page, not the API: signed out (or a session that ended) goes to the sign-in page, and
         // forms carry their CSRF token in a field the page route checks.
-        let page = !request.uri.path.hasPrefix("/api/")
+        // Classified the way the router matches (it ignores empty segments: `//api/x` is `/api/x`).
+        let page = request.uri.path.split(separator: "/").first != "api"
         if page {
             do {
                 try await self.resolve(request, &context, checkCSRFHeader: false)

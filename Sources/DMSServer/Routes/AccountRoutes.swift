@@ -20,6 +20,8 @@ struct AccountRoutes {
         }
 
         router.post("/api/tokens") { request, context -> EditedResponse<NewTokenDTO> in
+            // A leaked token must not be able to outlive its own revocation or expiry.
+            guard context.authMethod != .token else { throw AuthError.sessionRequired }
             let body = try await json.decode(CreateTokenRequest.self, from: request)
             let (token, secret) = try await app.tokens.create(for: try context.actor(request), name: body.name, expiresInDays: body.expiresInDays,
                                                               logger: context.logger)

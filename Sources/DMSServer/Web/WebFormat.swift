@@ -22,7 +22,8 @@ enum WebFormat {
         local.timeZone = self.timeZone
         let c = local.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
         let name = self.months[max(0, min(11, (c.month ?? 1) - 1))]
-        return "\(c.day ?? day) \(name) \(c.year ?? year) à \(c.hour ?? hour) h \(String(format: "%02d", c.minute ?? minute))"
+        // No-break spaces: « 10 h 01 » never splits across lines.
+        return "\(c.day ?? day)\u{00A0}\(name) \(c.year ?? year) à \(c.hour ?? hour)\u{00A0}h\u{00A0}\(String(format: "%02d", c.minute ?? minute))"
     }
 
     static func amount(_ money: Money) -> String {

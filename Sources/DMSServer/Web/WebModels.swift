@@ -114,7 +114,7 @@ enum WebModels {
             ["label": "Parties repérées", "cells": offers.map { offer -> [String: Any] in
                 let parts = offer.facts.parts.sorted().map { ReportFormat.part($0) }
                 return parts.isEmpty ? ["css": "conf-low", "value": "aucune", "word": "à vérifier"]
-                    : ["css": "conf-high", "value": parts.joined(separator: ", "), "word": ""]
+                    : ["css": "", "value": parts.joined(separator: ", "), "word": ""]
             }],
         ]
         let criteria: [[String: Any]] = (view.analysis?.criteria ?? []).map { criterion in

@@ -55,3 +55,23 @@ CREATE INDEX criterion_edits_case_idx ON criterion_edits (case_id, seq);
 
 CREATE TRIGGER criterion_edits_append_only BEFORE UPDATE OR DELETE ON criterion_edits
     FOR EACH ROW EXECUTE FUNCTION reject_modification();
+
+-- Analyses made before this migration become run 1, as they were read, so "every run kept" holds
+-- for them too (the shapes are the store's row format, see AnalysisRows.swift).
+INSERT INTO analysis_runs (case_id, run, run_at, run_by, inputs, documents, warnings, criteria, offers, fields)
+SELECT a.case_id, 1, a.run_at, a.run_by, a.inputs, a.documents, a.warnings,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'id', c.id, 'position', c.position, 'label', c.label, 'category', c.category, 'points', c.points,
+               'weight_percent', c.weight_percent, 'eliminatory', c.eliminatory, 'document_id', c.document_id,
+               'sha256', c.sha256, 'location', c.location, 'snippet', c.snippet) ORDER BY c.position), '[]'::jsonb)
+        FROM criteria c WHERE c.case_id = a.case_id),
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'supplier_key', o.supplier_key, 'position', o.position, 'parts', o.parts, 'document_ids', o.document_ids)
+               ORDER BY o.position), '[]'::jsonb)
+        FROM offers o WHERE o.case_id = a.case_id),
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'supplier_key', f.supplier_key, 'field', f.field, 'value', f.value, 'confidence', f.confidence,
+               'document_id', f.document_id, 'sha256', f.sha256, 'location', f.location, 'snippet', f.snippet,
+               'candidates', f.candidates)), '[]'::jsonb)
+        FROM offer_fields f WHERE f.case_id = a.case_id)
+FROM analyses a;
