@@ -582,7 +582,7 @@ class Journey:
             raise StepFailed(f"no supplier to choose: {[o.text for o in supplier.options]}")
         supplier.select_by_visible_text(names[0])
         self.set_field(self.find("textarea[name=decision_reason]", form),
-                       "Offre conforme et la moins disante après vérification des pièces (e2e)")
+                       "Offre conforme après vérification des pièces (e2e)")
         self.set_field(self.find("input[name=next_action]", form), "Notifier l'attributaire")
         boxes = form.find_elements(By.CSS_SELECTOR, "input[type=checkbox][name=present]")
         if len(boxes) < 3:
@@ -596,7 +596,7 @@ class Journey:
         self.expect_no_error("after « Enregistrer la décision »")
         self.case_page("decision")
         shown = self.text("#decision")
-        if names[0] not in shown or "moins disante" not in shown:
+        if names[0] not in shown or "après vérification des pièces" not in shown:
             raise StepFailed(f"#decision does not show the decision: « {shown[:200]} »")
         self.shot("14-dossier-decision", section="decision")
         self.shot("15-dossier-memoire", section="memoire")
