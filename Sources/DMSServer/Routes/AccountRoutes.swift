@@ -59,12 +59,16 @@ struct AccountRoutes {
         }
     }
 
+    func cookie(_ value: String, maxAge: Int, request: Request) -> String {
+        Self.sessionCookie(value, maxAge: maxAge, request: request, alwaysSecure: self.cookieSecure)
+    }
+
     /// HttpOnly (no script reads it), SameSite=Lax (not sent on cross-site writes), Secure when the
     /// request came over TLS (directly or as a proxy says) or `DMS_COOKIE_SECURE=1`.
-    func cookie(_ value: String, maxAge: Int, request: Request) -> String {
+    static func sessionCookie(_ value: String, maxAge: Int, request: Request, alwaysSecure: Bool) -> String {
         let overTLS = request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
         var cookie = "\(AuthMiddleware.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax"
-        if overTLS || self.cookieSecure { cookie += "; Secure" }
+        if overTLS || alwaysSecure { cookie += "; Secure" }
         return cookie
     }
 }

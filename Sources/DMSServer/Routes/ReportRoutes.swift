@@ -53,7 +53,7 @@ struct ReportRoutes {
 
     private func download(_ kind: ReportKind, request: Request, context: AppRequestContext) async throws -> Response {
         let caseID = try context.caseID("case_id")
-        let members = try CommitteeMembers.parse(query: Self.formValue("membres", in: request.uri.query))
+        let members = try CommitteeMembers.parse(query: FormBody(query: request.uri.query ?? "")["membres"])
         let rendered = try await app.renderReport.run(caseID: caseID, kind: kind, members: members, logger: context.logger)
         return FileResponse.current(rendered.content, mediaType: rendered.mediaType, filename: rendered.filename)
     }
@@ -61,17 +61,5 @@ struct ReportRoutes {
     private func head(_ kind: ReportKind, context: AppRequestContext) async throws -> Response {
         let (mediaType, filename) = try await app.renderReport.head(caseID: try context.caseID("case_id"), kind: kind, logger: context.logger)
         return FileResponse.current(nil, mediaType: mediaType, filename: filename)
-    }
-
-    /// A query value decoded as HTML forms encode it (`+` is a space, `%2B` a plus), which
-    /// `queryParameters` does not do.
-    static func formValue(_ name: String, in query: String?) -> String? {
-        for pair in (query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.first == Substring(name) else { continue }
-            let raw = parts.count > 1 ? String(parts[1]) : ""
-            return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
-        }
-        return nil
     }
 }

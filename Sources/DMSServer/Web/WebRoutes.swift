@@ -28,8 +28,8 @@ struct WebRoutes {
                 let signedIn = try await self.app.sessions.signIn(email: form["email"], password: form["password"],
                                                                   clientAddress: context.clientAddress, logger: context.logger)
                 var response = WebPages.redirect("/")
-                response.headers[.setCookie] = AccountRoutes(app: self.app, json: JSONRequest(maxBytes: 1), cookieSecure: self.cookieSecure)
-                    .cookie(signedIn.sessionSecret, maxAge: Int(signedIn.lifetime.components.seconds), request: request)
+                response.headers[.setCookie] = AccountRoutes.sessionCookie(signedIn.sessionSecret, maxAge: Int(signedIn.lifetime.components.seconds),
+                                                                           request: request, alwaysSecure: self.cookieSecure)
                 return response
             } catch {
                 let message: String
@@ -54,8 +54,7 @@ struct WebRoutes {
                 try await self.app.sessions.signOut(sessionSecret: secret, logger: context.logger)
             }
             var response = WebPages.redirect("/connexion")
-            response.headers[.setCookie] = AccountRoutes(app: self.app, json: JSONRequest(maxBytes: 1), cookieSecure: self.cookieSecure)
-                .cookie("", maxAge: 0, request: request)
+            response.headers[.setCookie] = AccountRoutes.sessionCookie("", maxAge: 0, request: request, alwaysSecure: self.cookieSecure)
             return response
         }
 
