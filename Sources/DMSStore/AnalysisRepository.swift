@@ -50,11 +50,10 @@ public struct AnalysisRepository: Sendable {
         let payload = EventPayload.analysisRun(result)
         let texts = try Self.json(result.texts.map { ["document_id": $0.key.uuidString.lowercased(), "body": $0.value] })
         try await self.database.transaction(logger: logger) { connection in
-            let rows = try await connection.query("SELECT status FROM cases WHERE id = \(caseID) FOR UPDATE", logger: logger)
-            var status: String?
-            for try await value in rows.decode(String.self) { status = value }
-            guard let status else { throw CaseError.notFound(caseID) }
-            guard status != CaseStatus.decided.rawValue else { throw CaseError.alreadyDecided(caseID) }
+            guard let status = try await CommitteeRepository.caseStatus(caseID, on: connection, lock: true, logger: logger) else {
+                throw CaseError.notFound(caseID)
+            }
+            guard status != .decided else { throw CaseError.alreadyDecided(caseID) }
             try await connection.query("DELETE FROM criteria WHERE case_id = \(caseID)", logger: logger)
             try await connection.query("DELETE FROM offers WHERE case_id = \(caseID)", logger: logger)
             // Every run is kept as the machine read it; the current analysis is the latest one.
@@ -196,12 +195,10 @@ public struct AnalysisRepository: Sendable {
     /// the current analysis does not have.
     public func editCriterion(caseID: UUID, criterionID: UUID?, _ change: NewCriterionEdit, actor: Principal, logger: Logger) async throws -> CaseAnalysis {
         try await self.database.transaction(logger: logger) { connection in
-            var status: String?
-            for try await value in try await connection.query("SELECT status FROM cases WHERE id = \(caseID) FOR UPDATE", logger: logger).decode(String.self) {
-                status = value
+            guard let status = try await CommitteeRepository.caseStatus(caseID, on: connection, lock: true, logger: logger) else {
+                throw CaseError.notFound(caseID)
             }
-            guard let status else { throw CaseError.notFound(caseID) }
-            guard status != CaseStatus.decided.rawValue else { throw CaseError.alreadyDecided(caseID) }
+            guard status != .decided else { throw CaseError.alreadyDecided(caseID) }
             guard let current = try await Self.read(caseID, on: connection, logger: logger) else { throw AnalysisError.noAnalysis }
             let id: UUID
             if change.action == .add {

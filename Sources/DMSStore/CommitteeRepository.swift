@@ -38,6 +38,8 @@ public struct CommitteeRepository: Sendable {
         return members
     }
 
+    /// The case's status, nil for an unknown case; with `lock`, the row is locked until commit —
+    /// the one lock every command on a case takes first (a decide, an analysis, a report…).
     static func caseStatus(_ caseID: UUID, on connection: PostgresConnection, lock: Bool, logger: Logger) async throws -> CaseStatus? {
         let query: PostgresQuery = lock
             ? "SELECT status FROM cases WHERE id = \(caseID) FOR UPDATE"

@@ -46,11 +46,9 @@ public struct ReportRepository: Sendable {
     /// transaction. The case row is locked so two issues of one kind never share a version.
     public func issue(_ report: NewReport, caseID: UUID, actor: Principal, logger: Logger) async throws -> IssuedReport {
         try await self.database.transaction(logger: logger) { connection in
-            var exists = false
-            for try await _ in try await connection.query("SELECT 1 FROM cases WHERE id = \(caseID) FOR UPDATE", logger: logger).decode(Int.self) {
-                exists = true
+            guard try await CommitteeRepository.caseStatus(caseID, on: connection, lock: true, logger: logger) != nil else {
+                throw CaseError.notFound(caseID)
             }
-            guard exists else { throw CaseError.notFound(caseID) }
             // The state may have moved between the snapshot and this lock: never file a stale report as the latest.
             var head = HashChain.genesis
             for try await hash in try await connection.query("""

@@ -18,11 +18,11 @@ struct OfferColumns {
         self.offers = offers
         let files = offers.map { $0.facts.documentIDs.map { sources.filenames[$0] ?? $0.uuidString.lowercased() } }
         self.suppliers = zip(offers, files).map { offer, files in
-            let shown = Shown(offer.facts.supplier, .supplier, offer.corrections, sources, corrected: Self.correctedText, words: { $0 })
+            let shown = Shown(offer.facts.supplier, .supplier, offer.corrections, sources, corrected: CorrectedValue.text, words: { $0 })
             guard shown.value == nil, let first = files.first else { return CaseReport.Supplier(name: shown.cell { .text($0) }, documents: files) }
             return CaseReport.Supplier(name: .text("\(Extracted<String>.manualReview) — \(first)", tone: .manualReview), documents: files)
         }
-        let money = offers.map { Shown($0.facts.totalAmount, .totalAmount, $0.corrections, sources, corrected: Self.correctedMoney, words: Self.moneyWords) }
+        let money = offers.map { Shown($0.facts.totalAmount, .totalAmount, $0.corrections, sources, corrected: CorrectedValue.money, words: Self.moneyWords) }
         self.amount = ReportRow("Montant total de l'offre", kind: .fact, cells: money.map {
             $0.cell { .amount(ReportFormat.decimal($0.amount), currency: $0.currency) }
         })
@@ -31,10 +31,10 @@ struct OfferColumns {
             shown.value?.tax.map { ReportCell(.text($0.rawValue), tone: shown.tone, source: shown.source) } ?? .manualReview
         })
         self.delivery = ReportRow("Délai de livraison (jours)", kind: .fact, cells: offers.map {
-            Shown($0.facts.deliveryDays, .deliveryDays, $0.corrections, sources, corrected: Self.correctedDays, words: Self.dayWords).cell { .number(Double($0)) }
+            Shown($0.facts.deliveryDays, .deliveryDays, $0.corrections, sources, corrected: CorrectedValue.days, words: Self.dayWords).cell { .number(Double($0)) }
         })
         self.validity = ReportRow("Validité de l'offre (jours)", kind: .fact, cells: offers.map {
-            Shown($0.facts.validityDays, .validityDays, $0.corrections, sources, corrected: Self.correctedDays, words: Self.dayWords).cell { .number(Double($0)) }
+            Shown($0.facts.validityDays, .validityDays, $0.corrections, sources, corrected: CorrectedValue.days, words: Self.dayWords).cell { .number(Double($0)) }
         })
         self.parts = ReportRow("Parties de l'offre repérées", kind: .fact, cells: offers.map { offer in
             let found = offer.facts.parts.sorted().map(ReportFormat.part)
@@ -65,24 +65,6 @@ struct OfferColumns {
     }
 
     static func dayWords(_ days: Int) -> String { "\(days) jours" }
-
-    static func correctedText(_ value: JSONValue) -> String? {
-        if case .string(let text) = value { return text }
-        return nil
-    }
-
-    static func correctedDays(_ value: JSONValue) -> Int? {
-        if case .number(let days) = value, days.rounded() == days, abs(days) < 1e9 { return Int(days) }
-        return nil
-    }
-
-    /// `{"amount": 12500000, "currency": "XOF", "tax": "TTC"}`, as the corrections API stores it.
-    static func correctedMoney(_ value: JSONValue) -> Money? {
-        guard case .object(let object) = value, case .number(let amount)? = object["amount"] else { return nil }
-        let currency: String = if case .string(let code)? = object["currency"] { code } else { "XOF" }
-        let tax: Money.Tax? = if case .string(let raw)? = object["tax"] { Money.Tax(rawValue: raw) } else { nil }
-        return Money(amount: Decimal(amount), currency: currency, tax: tax)
-    }
 }
 
 /// The value a field shows: a person's latest correction (blue, « corrigé par NOM : raison »,

@@ -77,22 +77,11 @@ enum WebModels {
         return ["css": high ? "conf-high" : "conf-low", "value": show(value), "word": high ? "sûr" : "à vérifier", "source": where_]
     }
 
-    static func correctedText(_ value: JSONValue) -> String? {
-        if case .string(let text) = value { return text }
-        return nil
-    }
+    static func correctedText(_ value: JSONValue) -> String? { CorrectedValue.text(value) }
 
-    static func correctedDays(_ value: JSONValue) -> String? {
-        if case .number(let days) = value { return WebFormat.days(Int(days)) }
-        return nil
-    }
+    static func correctedDays(_ value: JSONValue) -> String? { CorrectedValue.days(value).map(WebFormat.days) }
 
-    static func correctedMoney(_ value: JSONValue) -> String? {
-        guard case .object(let object) = value, case .number(let amount)? = object["amount"] else { return nil }
-        let currency: String = if case .string(let code)? = object["currency"] { code } else { "XOF" }
-        let tax: Money.Tax? = if case .string(let raw)? = object["tax"] { Money.Tax(rawValue: raw) } else { nil }
-        return WebFormat.amount(Money(amount: Decimal(amount), currency: currency, tax: tax))
-    }
+    static func correctedMoney(_ value: JSONValue) -> String? { CorrectedValue.money(value).map(WebFormat.amount) }
 
     /// The case page.
     static func casePage(_ view: CaseView, reports: [IssuedReport], committee: [CommitteeMember], principal: Principal,
