@@ -29,6 +29,8 @@ public struct UseCases: Sendable {
     public let sessions: Sessions
     public let authenticate: Authenticate
     public let committee: ManageCommittee
+    public let catalog: ManageCatalog
+    public let market: MarketSignals
 
     public init(database: Database, settings: AppSettings = AppSettings()) {
         let cases = CaseRepository(database: database)
@@ -64,6 +66,8 @@ public struct UseCases: Sendable {
         self.sessions = Sessions(accounts: accounts, passwords: passwords, lifetime: settings.sessionLifetime)
         self.authenticate = Authenticate(accounts: accounts)
         self.committee = ManageCommittee(committees: CommitteeRepository(database: database), accounts: accounts)
+        self.catalog = ManageCatalog(catalog: CatalogRepository(database: database))
+        self.market = MarketSignals(market: MarketRepository(database: database))
     }
 }
 

@@ -10,6 +10,8 @@ enum APIError: Error, Sendable {
     case unsupportedMediaType(expected: String)
     case bodyTooLarge(limit: Int)
     case unknownCase
+    /// A path segment that names nothing (`/api/catalog/colours`): what it should have named.
+    case unknownResource(String)
     /// A known path with a method it does not serve; the methods it does.
     case methodNotAllowed(allow: [String])
 }
@@ -20,6 +22,8 @@ struct ErrorBody: Encodable, Sendable {
         let code: String
         let message: String
         let field: String?
+        /// Catalog names close to one that was refused.
+        let suggestions: [String]?
     }
 
     let error: Detail
@@ -33,13 +37,16 @@ struct ErrorMapping {
     let message: String
     var field: String? = nil
     var headers: HTTPFields = [:]
+    var suggestions: [String]? = nil
 
-    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:]) {
+    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:],
+         suggestions: [String]? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
         self.headers = headers
+        self.suggestions = suggestions
     }
 
     static func from(_ error: any Error) -> ErrorMapping? {
@@ -65,6 +72,8 @@ struct ErrorMapping {
                 return .init(status: .badRequest, code: "malformed_multipart", message: detail)
             case .unknownCase:
                 return .init(status: .notFound, code: "not_found", message: "dossier introuvable")
+            case .unknownResource(let what):
+                return .init(status: .notFound, code: "not_found", message: "\(what) introuvable")
             case .methodNotAllowed(let allow):
                 return .init(status: .methodNotAllowed, code: "method_not_allowed",
                              message: "méthode non autorisée sur cette ressource : \(allow.joined(separator: ", "))",
@@ -127,6 +136,27 @@ struct ErrorMapping {
                 return .init(status: .forbidden, code: "not_a_member", message: "vous n'êtes pas membre du comité de ce dossier")
             case .alreadyDeclared:
                 return .init(status: .conflict, code: "already_declared", message: "votre déclaration pour ce dossier est déjà enregistrée ; elle ne se modifie pas")
+            }
+        case let error as CatalogError:
+            switch error {
+            case .unknownName(_, let field, _, let suggestions):
+                return .init(status: .unprocessableContent, code: "unknown_name", message: error.description, field: field, suggestions: suggestions)
+            case .ambiguousName(_, let field, _, let candidates):
+                return .init(status: .unprocessableContent, code: "ambiguous_name", message: error.description, field: field, suggestions: candidates)
+            case .incompatibleUnit:
+                return .init(status: .unprocessableContent, code: "incompatible_unit", message: error.description, field: error.field)
+            case .notFound:
+                return .init(status: .notFound, code: "not_found", message: error.description)
+            case .nameTaken:
+                return .init(status: .conflict, code: "name_taken", message: error.description, field: "name")
+            }
+        case let error as MarketError:
+            switch error {
+            case .signalNotFound:
+                return .init(status: .notFound, code: "not_found", message: "relevé de prix introuvable")
+            case .alreadyReviewed(let id, let status):
+                return .init(status: .conflict, code: "already_reviewed",
+                             message: "le relevé \(id.uuidString.lowercased()) est déjà \(status.french) : une revue ne se refait pas")
             }
         case let error as HTTPError:
             return .init(status: error.status, code: Self.code(for: error.status), message: error.body ?? Self.message(for: error.status))

@@ -46,6 +46,7 @@ func buildRouter(app: UseCases, config: AppConfig) throws -> Router<AppRequestCo
     DocumentRoutes(app: app, upload: MultipartUpload(maxBytes: config.maxUploadBytes)).register(on: router)
     AccountRoutes(app: app, json: json, cookieSecure: config.cookieSecure).register(on: router)
     CommitteeRoutes(app: app, json: json).register(on: router)
+    MarketRoutes(app: app, json: json).register(on: router)
     WebRoutes(app: app, pages: try WebPages.load(), upload: MultipartUpload(maxBytes: config.maxUploadBytes), cookieSecure: config.cookieSecure)
         .register(on: router)
     return router

@@ -4,7 +4,7 @@ public enum Role: String, Sendable, Hashable, CaseIterable, Comparable {
     case agent
     /// Decides.
     case comite
-    /// Users; later, market signals and catalogs.
+    /// Users, catalogs, and the market signals' validation.
     case admin
 
     public init(parsing raw: String?, field: String = "role") throws(ValidationError) {
@@ -33,12 +33,19 @@ public enum Operation: String, Sendable, Hashable, CaseIterable {
     case decideCase
     case manageUsers
     case manageOwnTokens
+    case setCasePlace
+    case matchPriceLine
+    case proposeSignal
+    case reviewSignals
+    case manageCatalog
 
     /// Any one of these roles allows the operation; empty means any signed-in account.
     public var roles: Set<Role> {
         switch self {
         case .read, .manageOwnTokens, .declare: []
-        case .createCase, .uploadDocuments, .analyzeCase, .correctOffer, .issueReport: [.agent]
+        case .createCase, .uploadDocuments, .analyzeCase, .correctOffer, .issueReport, .setCasePlace, .matchPriceLine: [.agent]
+        case .proposeSignal: [.agent, .admin]
+        case .reviewSignals, .manageCatalog: [.admin]
         case .setCommittee: [.agent, .admin]
         case .decideCase: [.comite]
         case .manageUsers: [.admin]

@@ -11,6 +11,10 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case committeeSet = "committee_set"
     case declarationRecorded = "declaration_recorded"
     case criterionChanged = "criterion_changed"
+    case casePlaceSet = "case_place_set"
+    case priceLineMatched = "price_line_matched"
+    /// A→B: the chosen offer's confirmed price lines proposed as market signals at the decision.
+    case marketSignalsProposed = "market_signals_proposed"
     /// Written by v0.1.0 on every download; kept readable, no longer written.
     case cbaGenerated = "cba_generated"
     case pvGenerated = "pv_generated"
@@ -138,6 +142,28 @@ public struct EventPayload: Sendable, Hashable {
             "user_id": .string(userID.uuidString.lowercased()),
             "no_conflict": .bool(noConflict),
             "note": note.map(JSONValue.string) ?? .null,
+        ])
+    }
+
+    public static func casePlaceSet(placeID: UUID, name: String) -> EventPayload {
+        EventPayload(.casePlaceSet, ["place_id": .string(placeID.uuidString.lowercased()), "name": .string(name)])
+    }
+
+    /// A person's match of a price line to a catalog item and unit (both null: "no catalog item").
+    public static func priceLineMatched(lineKey: String, itemID: UUID?, unitID: UUID?, reason: String?) -> EventPayload {
+        EventPayload(.priceLineMatched, [
+            "line_key": .string(lineKey),
+            "item_id": itemID.map { .string($0.uuidString.lowercased()) } ?? .null,
+            "unit_id": unitID.map { .string($0.uuidString.lowercased()) } ?? .null,
+            "reason": reason.map(JSONValue.string) ?? .null,
+        ])
+    }
+
+    public static func marketSignalsProposed(signalIDs: [UUID], supplierKey: String, skipped: [String]) -> EventPayload {
+        EventPayload(.marketSignalsProposed, [
+            "signal_ids": .array(signalIDs.map { .string($0.uuidString.lowercased()) }),
+            "supplier_key": .string(supplierKey),
+            "skipped": .array(skipped.map(JSONValue.string)),
         ])
     }
 

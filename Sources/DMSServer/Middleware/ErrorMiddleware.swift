@@ -26,7 +26,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func response(_ mapping: ErrorMapping) -> Response {
-        let body = ErrorBody(error: .init(code: mapping.code, message: mapping.message, field: mapping.field))
+        let body = ErrorBody(error: .init(code: mapping.code, message: mapping.message, field: mapping.field, suggestions: mapping.suggestions))
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"erreur"}}"#.utf8)
         var headers = mapping.headers
         headers[.contentType] = "application/json; charset=utf-8"

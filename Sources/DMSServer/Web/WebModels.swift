@@ -31,6 +31,9 @@ enum WebModels {
         case .committeeSet: "Comité désigné"
         case .declarationRecorded: "Déclaration d'intérêts"
         case .criterionChanged: "Critère modifié"
+        case .casePlaceSet: "Lieu du dossier"
+        case .priceLineMatched: "Ligne de prix rapprochée du catalogue"
+        case .marketSignalsProposed: "Prix proposés à la mémoire du marché"
         case .cbaGenerated, .pvGenerated: "Document généré"
         case nil: type
         }
