@@ -109,6 +109,7 @@ let package = Package(
                 "DMSApp",
                 "DMSCore",
                 "DMSStore",
+                "DMSDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

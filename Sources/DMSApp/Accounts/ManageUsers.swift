@@ -22,6 +22,14 @@ public struct ManageUsers: Sendable {
         try await self.accounts.users(ids: [id], logger: logger).first
     }
 
+    /// The active account with this e-mail, acting (the command line's `--as`).
+    public func principal(email: String, logger: Logger) async throws -> Principal {
+        guard let user = try await self.accounts.activeUsers(emails: [email], logger: logger).first else {
+            throw AccountError.unknownUser(email)
+        }
+        return Principal(user: user)
+    }
+
     public func disable(email: String, logger: Logger) async throws -> User {
         try await self.accounts.disable(email: try Email.validate(email), logger: logger)
     }

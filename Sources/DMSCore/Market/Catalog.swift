@@ -193,7 +193,7 @@ extension CatalogError: CustomStringConvertible {
         switch self {
         case .unknownName(let kind, _, let name, let suggestions):
             let hint = suggestions.isEmpty ? "aucune entrée proche" : "entrées proches : " + suggestions.joined(separator: " ; ")
-            return "\(kind.french) inconnu(e) dans le catalogue : « \(name) » (\(hint))"
+            return "\(kind.french) \(kind == .unit ? "inconnue" : "inconnu") dans le catalogue : « \(name) » (\(hint))"
         case .ambiguousName(let kind, _, let name, let candidates):
             return "« \(name) » désigne plusieurs entrées (\(kind.french)) : \(candidates.joined(separator: " ; ")) — précisez ou donnez l'identifiant"
         case .notFound(let kind, _):
