@@ -171,6 +171,7 @@ struct WebRoutes {
                 return self.pages.page("recherche", model)
             }
         }
+        self.registerMarket(on: router)
     }
 
     // MARK: pages
@@ -252,7 +253,7 @@ struct WebRoutes {
     }
 
     /// Errors on a page become a French page with the right status (403 names the role needed).
-    private func html(_ context: AppRequestContext, _ body: () async throws -> Response) async throws -> Response {
+    func html(_ context: AppRequestContext, _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
         } catch let error as CancellationError {

@@ -101,14 +101,17 @@ public struct CatalogRepository: Sendable {
     /// Resolves a name (or an id) to one entry, inside the caller's transaction. Refuses an
     /// unknown name with the closest suggestions, and a tie between entries. Places whose names
     /// repeat (Ségou the région, cercle and commune) resolve to the widest one.
-    public static func resolve(_ kind: CatalogKind, _ name: String, field: String, on connection: PostgresConnection, logger: Logger) async throws -> CatalogEntry {
+    /// `loose` (filters of reads): a query that is a word run of one entry's name (`ciment` for
+    /// `Ciment CPA 42.5`) names it too.
+    public static func resolve(_ kind: CatalogKind, _ name: String, field: String, loose: Bool = false, on connection: PostgresConnection,
+                               logger: Logger) async throws -> CatalogEntry {
         if let id = UUID(uuidString: name.trimmingWhitespace()) {
             guard let entry = try await Self.entries(kind, [(id, 1)], on: connection, logger: logger).first else {
                 throw CatalogError.notFound(kind: kind, id: id)
             }
             return entry
         }
-        let candidates = try await Self.candidates(kind, name, wordMatch: false, on: connection, logger: logger)
+        let candidates = try await Self.candidates(kind, name, wordMatch: loose, on: connection, logger: logger)
         let close = candidates.filter { $0.1 >= CatalogLookup.threshold }
         guard let best = close.first else {
             let scored = try await Self.candidates(kind, name, wordMatch: true, on: connection, logger: logger).prefix(CatalogLookup.suggestionCount)

@@ -66,8 +66,8 @@ public struct MarketRepository: Sendable {
     public func list(_ query: SignalQuery, logger: Logger) async throws -> (signals: [MarketSignal], total: Int) {
         try await self.database.run { client in
             try await client.withConnection { connection in
-                let itemID = try await query.item.asyncMap { try await CatalogRepository.resolve(.item, $0, field: "item", on: connection, logger: logger).id }
-                let placeID = try await query.place.asyncMap { try await CatalogRepository.resolve(.place, $0, field: "place", on: connection, logger: logger).id }
+                let itemID = try await query.item.asyncMap { try await CatalogRepository.resolve(.item, $0, field: "item", loose: true, on: connection, logger: logger).id }
+                let placeID = try await query.place.asyncMap { try await CatalogRepository.resolve(.place, $0, field: "place", loose: true, on: connection, logger: logger).id }
                 func filtered(_ prefix: String) -> SQLBuilder {
                     var sql = SQLBuilder(prefix + " FROM market_signals s WHERE true")
                     if let status = query.status { sql.append(" AND s.status = \(sql.bind(status.rawValue))") }

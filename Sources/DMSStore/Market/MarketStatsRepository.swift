@@ -9,8 +9,8 @@ extension MarketRepository {
     public func stats(_ query: StatsQuery, logger: Logger) async throws -> [StatsRow] {
         try await self.database.run { client in
             try await client.withConnection { connection in
-                let item = try await query.item.asyncMap { try await CatalogRepository.resolve(.item, $0, field: "item", on: connection, logger: logger) }
-                let place = try await query.place.asyncMap { try await CatalogRepository.resolve(.place, $0, field: "place", on: connection, logger: logger) }
+                let item = try await query.item.asyncMap { try await CatalogRepository.resolve(.item, $0, field: "item", loose: true, on: connection, logger: logger) }
+                let place = try await query.place.asyncMap { try await CatalogRepository.resolve(.place, $0, field: "place", loose: true, on: connection, logger: logger) }
                 let period: String
                 switch query.group {
                 case .month: period = "to_char(s.observed_on, 'YYYY-MM')"
