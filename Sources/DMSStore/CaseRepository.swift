@@ -151,8 +151,13 @@ public struct CaseRepository: Sendable {
                 )
                 SELECT EXISTS (SELECT 1 FROM updated), supplier.known FROM target, supplier
                 """, logger: logger)
-            for try await (decided, known) in rows.decode((Bool, Bool).self) {
-                if decided { return .decided }
+            for (decided, known) in try await rows.decode((Bool, Bool).self).all() {
+                if decided {
+                    // A→B: the chosen offer's matched price lines become proposed market signals.
+                    try await MarketRepository.proposeFromDecision(caseID: caseID, supplierKey: supplierKey, chosenSupplier: decision.chosenSupplier,
+                                                                   actor: actor, on: connection, logger: logger)
+                    return .decided
+                }
                 return known ? .alreadyDecided : .unknownSupplier
             }
             return .notFound
