@@ -9,6 +9,7 @@ public struct UseCases: Sendable {
     public let listCases: ListCases
     public let readCase: ReadCase
     public let decideCase: DecideCase
+    public let updateCase: UpdateCase
     public let uploadDocuments: UploadDocuments
     public let readDocument: ReadDocument
     public let analyzeCase: AnalyzeCase
@@ -44,6 +45,7 @@ public struct UseCases: Sendable {
         self.listCases = ListCases(cases: cases)
         self.readCase = readCase
         self.decideCase = DecideCase(cases: cases, read: readCase, quorum: settings.quorum)
+        self.updateCase = UpdateCase(cases: cases, read: readCase)
         self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer())
         self.readDocument = ReadDocument(documents: documents)
         self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor())

@@ -93,13 +93,18 @@ public struct CaseRepository: Sendable {
                                'uploaded_by', d.uploaded_by, 'uploaded_at', iso_utc(d.uploaded_at))
                                ORDER BY d.uploaded_at, d.id), '[]')::text
                     FROM documents d WHERE d.case_id = c.id),
-                   EXISTS (SELECT 1 FROM analyses a WHERE a.case_id = c.id)
+                   EXISTS (SELECT 1 FROM analyses a WHERE a.case_id = c.id),
+                   (SELECT json_build_object('id', p.id, 'name', p.name, 'level', p.level,
+                               'path', (SELECT array_agg(x.name ORDER BY pa.depth DESC) FROM place_ancestors pa
+                                        JOIN catalog_places x ON x.id = pa.ancestor_id WHERE pa.place_id = p.id))::text
+                    FROM catalog_places p WHERE p.id = c.place_id)
             FROM cases c LEFT JOIN decisions d ON d.case_id = c.id
             WHERE c.id = \(id)
             """, logger: logger)
         for try await row in rows {
-            let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, present, events, documents, analysed) =
-                try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, [UUID]?, String, String, Bool).self)
+            let (caseID, caseType, title, lot, status, created, updated, supplier, reason, next, by, at, present, events, documents, analysed, place) =
+                try row.decode((UUID, String, String, String?, String, String, String, String?, String?, String?, String?, String?, [UUID]?, String, String, Bool,
+                                String?).self)
             let record = try Case(row: (caseID, caseType, title, lot, status, created, updated))
             var decision: Decision?
             if let supplier, let reason, let by, let at {
@@ -107,7 +112,7 @@ public struct CaseRepository: Sendable {
                                     present: present ?? [])
             }
             return CaseDetail(case: record, decision: decision, documents: try DocumentRow.decodeList(documents),
-                              events: try EventRow.decodeList(events), hasAnalysis: analysed)
+                              events: try EventRow.decodeList(events), hasAnalysis: analysed, place: try place.map(PlaceRow.decode))
         }
         throw CaseError.notFound(id)
     }

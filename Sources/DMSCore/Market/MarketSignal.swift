@@ -52,7 +52,7 @@ public struct NewSignal: Sendable, Hashable {
     /// For imports: the file and line (`mercuriale_2026T3.csv, ligne 12`).
     public let sourceDetail: String?
 
-    static let reference = TextField(maxLength: 200, multiline: false)
+    public static let reference = TextField(maxLength: 200, multiline: false)
 
     /// `today` (`YYYY-MM-DD`, the caller's clock) bounds `observed_on`: a price is observed, not forecast.
     public init(item: String?, unit: String?, unitPrice: String?, currency: String?, place: String?, vendor: String?,

@@ -29,12 +29,30 @@ public struct CaseDetail: Sendable, Hashable {
     public let events: [Event]
     /// Whether an analysis is stored (read separately, only when there is one).
     public let hasAnalysis: Bool
+    /// Where the case takes place (its reference prices come from the place's région).
+    public let place: CasePlace?
 
-    public init(case: Case, decision: Decision?, documents: [Document], events: [Event], hasAnalysis: Bool = false) {
+    public init(case: Case, decision: Decision?, documents: [Document], events: [Event], hasAnalysis: Bool = false, place: CasePlace? = nil) {
         self.case = `case`
         self.decision = decision
         self.documents = documents
         self.events = events
         self.hasAnalysis = hasAnalysis
+        self.place = place
+    }
+}
+
+/// A case's place in the catalog, with its path from the country down (`Mali › Ségou › Ségou`).
+public struct CasePlace: Sendable, Hashable {
+    public let id: UUID
+    public let name: String
+    public let level: PlaceLevel
+    public let path: [String]
+
+    public init(id: UUID, name: String, level: PlaceLevel, path: [String]) {
+        self.id = id
+        self.name = name
+        self.level = level
+        self.path = path
     }
 }

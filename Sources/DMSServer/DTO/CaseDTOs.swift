@@ -129,12 +129,14 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
     let documents: [DocumentDTO]
     let events: [EventDTO]
     let analysis: AnalysisDTO?
+    let place: CasePlaceDTO?
 
     enum CodingKeys: String, CodingKey {
-        case decision, events, documents, analysis
+        case decision, events, documents, analysis, place
     }
 
     init(_ view: CaseView) {
+        self.place = view.detail.place.map(CasePlaceDTO.init)
         self.analysis = view.analysis.map(AnalysisDTO.init)
         self.record = CaseDTO(view.detail.case)
         self.decision = view.detail.decision.map(DecisionDTO.init)
@@ -149,5 +151,25 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
         try container.encode(self.events, forKey: .events)
         try container.encode(self.documents, forKey: .documents)
         try container.encode(self.analysis, forKey: .analysis)
+        try container.encode(self.place, forKey: .place)
     }
+}
+
+struct CasePlaceDTO: Encodable, Sendable {
+    let id: String
+    let name: String
+    let level: String
+    let path: [String]
+
+    init(_ place: CasePlace) {
+        self.id = place.id.uuidString.lowercased()
+        self.name = place.name
+        self.level = place.level.rawValue
+        self.path = place.path
+    }
+}
+
+/// `PATCH /api/cases/{id}`.
+struct UpdateCaseRequest: Decodable, Sendable {
+    let place: String?
 }

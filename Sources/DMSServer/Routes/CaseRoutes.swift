@@ -31,6 +31,12 @@ struct CaseRoutes {
         router.get("/api/cases/{id}") { _, context -> CaseDetailDTO in
             CaseDetailDTO(try await app.readCase.run(try context.caseID("id"), logger: context.logger))
         }
+
+        router.patch("/api/cases/{id}") { request, context -> CaseDetailDTO in
+            let id = try context.caseID("id")
+            let body = try await json.decode(UpdateCaseRequest.self, from: request)
+            return CaseDetailDTO(try await app.updateCase.run(id, place: body.place, actor: try context.actor(request), logger: context.logger))
+        }
     }
 }
 

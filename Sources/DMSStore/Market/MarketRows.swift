@@ -65,3 +65,16 @@ extension MarketRepository {
         JOIN catalog_places p ON p.id = s.place_id LEFT JOIN catalog_vendors v ON v.id = s.vendor_id
         """
 }
+
+/// A case's place as the case detail query builds it.
+struct PlaceRow: Decodable {
+    let id: UUID
+    let name: String
+    let level: String
+    let path: [String]?
+
+    static func decode(_ json: String) throws -> CasePlace {
+        let row = try JSONDecoder().decode(PlaceRow.self, from: Data(json.utf8))
+        return CasePlace(id: row.id, name: row.name, level: PlaceLevel(rawValue: row.level) ?? .marche, path: row.path ?? [row.name])
+    }
+}
