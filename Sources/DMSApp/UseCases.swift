@@ -10,6 +10,7 @@ public struct UseCases: Sendable {
     public let readCase: ReadCase
     public let decideCase: DecideCase
     public let updateCase: UpdateCase
+    public let matchPriceLine: MatchPriceLine
     public let uploadDocuments: UploadDocuments
     public let readDocument: ReadDocument
     public let analyzeCase: AnalyzeCase
@@ -39,13 +40,15 @@ public struct UseCases: Sendable {
         let reports = ReportRepository(database: database)
         let memory = MemoryRepository(database: database)
         let documents = DocumentRepository(database: database)
-        let readCase = ReadCase(cases: cases, analyses: analyses)
+        let pricing = PricingRepository(database: database)
+        let readCase = ReadCase(cases: cases, analyses: analyses, pricing: pricing)
         let renderer = ReportRenderer()
         self.createCase = CreateCase(cases: cases)
         self.listCases = ListCases(cases: cases)
         self.readCase = readCase
         self.decideCase = DecideCase(cases: cases, read: readCase, quorum: settings.quorum)
         self.updateCase = UpdateCase(cases: cases, read: readCase)
+        self.matchPriceLine = MatchPriceLine(pricing: pricing, read: readCase)
         self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer())
         self.readDocument = ReadDocument(documents: documents)
         self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor())

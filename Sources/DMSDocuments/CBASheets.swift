@@ -134,6 +134,8 @@ struct ComparisonSheet {
     let rows: [ReportRow]
     let report: CaseReport
     let page: PageText
+    /// Printed under the comparison on the `Commercial` sheet.
+    var priceSchedule: [CaseReport.PriceScheduleLine] = []
 
     func write(in book: XLSXWorkbook) throws(ReportError) {
         let sheet = try book.addSheet(self.name)
@@ -148,6 +150,9 @@ struct ComparisonSheet {
             for (offset, row) in self.rows.enumerated() {
                 try self.write(row, at: offset + 2, on: sheet)
             }
+        }
+        if !self.priceSchedule.isEmpty {
+            try PriceScheduleBlock(lines: self.priceSchedule).write(at: self.rows.count + 4, on: sheet)
         }
         try sheet.fit(minimum: 14, maximum: 40, overrides: [0: 46])
         sheet.freeze(rows: 2, columns: 1)
@@ -177,6 +182,41 @@ struct ComparisonSheet {
             case .text, .manualReview, .empty:
                 try sheet.text(index, column, cell.display, role, tone: cell.tone)
             }
+        }
+    }
+}
+
+/// The offers' price lines as read, each with the validated market reference for its item in
+/// the case's région beside it (« référence marché : … » or « pas de référence »). Information
+/// for the committee: nothing is coloured as cheaper or dearer; tones say only how sure the
+/// reading is.
+struct PriceScheduleBlock {
+    static let headers = ["Fournisseur", "Désignation", "Unité", "Quantité", "Prix unitaire", "Montant", "Contrôle", "Article du catalogue",
+                          "Référence marché (relevés validés, information)", "Source"]
+
+    let lines: [CaseReport.PriceScheduleLine]
+
+    func write(at top: Int, on sheet: XLSXSheet) throws(ReportError) {
+        try sheet.text(top, 0, "Bordereaux des prix — lignes lues dans les offres, avec la référence du marché (information, pas une note)", .section)
+        for column in 1..<Self.headers.count { try sheet.blank(top, column, .section) }
+        for (column, header) in Self.headers.enumerated() { try sheet.text(top + 1, column, header, .header) }
+        for (offset, line) in self.lines.enumerated() {
+            let row = top + 2 + offset
+            try sheet.text(row, 0, line.supplier, .label)
+            try sheet.text(row, 1, line.designation, .body, tone: line.tone)
+            try sheet.text(row, 2, line.unit, .body)
+            let format = CBAWriter.numberFormat(currency: line.currency)
+            for (column, value, numberFormat) in [(3, line.quantity, "#,##0.###"), (4, line.unitPrice, format), (5, line.lineTotal, format)] {
+                if let value {
+                    try sheet.number(row, column, value, .body, tone: line.tone, format: numberFormat)
+                } else {
+                    try sheet.text(row, column, "—", .body, tone: line.tone)
+                }
+            }
+            try sheet.text(row, 6, line.check, .body)
+            try sheet.text(row, 7, line.item, .body)
+            try sheet.text(row, 8, line.reference, .body)
+            try sheet.text(row, 9, line.source, .source)
         }
     }
 }

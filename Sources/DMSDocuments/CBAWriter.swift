@@ -26,7 +26,8 @@ public struct CBAWriter: Sendable {
         try SummarySheet(report: report, page: page).write(in: book)
         try CriteriaSheet(report: report, page: page).write(in: book)
         for (name, rows) in [("Essentiels", report.essentials), ("Technique", report.technical), ("Commercial", report.commercial)] {
-            try ComparisonSheet(name: name, rows: rows, report: report, page: page).write(in: book)
+            try ComparisonSheet(name: name, rows: rows, report: report, page: page, priceSchedule: name == "Commercial" ? report.priceSchedule : [])
+                .write(in: book)
         }
         try book.close()
         return try Data(contentsOf: url)

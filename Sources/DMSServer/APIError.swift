@@ -89,6 +89,8 @@ struct ErrorMapping {
                 return .init(status: .notFound, code: "not_found", message: "aucune analyse de ce numéro pour ce dossier")
             case .unknownCriterion:
                 return .init(status: .notFound, code: "not_found", message: "critère introuvable dans l'analyse de ce dossier")
+            case .unknownPriceLine:
+                return .init(status: .notFound, code: "not_found", message: "ligne de prix introuvable dans l'analyse de ce dossier")
             case .noAnalysis:
                 return .init(status: .conflict, code: "not_analyzed", message: "ce dossier n'a pas encore été analysé")
             }

@@ -47,6 +47,7 @@ public struct AnalysisRepository: Sendable {
         let criteria = try Self.json(result.criteria.enumerated().compactMap { CriterionRow(position: $0.offset + 1, $0.element) })
         let offers = try Self.json(result.offers.enumerated().map { OfferRow(position: $0.offset + 1, $0.element) })
         let fields = try Self.json(result.offers.flatMap(FieldRow.rows))
+        let priceLines = try Self.json(result.keyedPriceLines.map { PriceLineRow(key: $0.key, supplierKey: $0.supplierKey, position: $0.position, line: $0.line) })
         let payload = EventPayload.analysisRun(result)
         let texts = try Self.json(result.texts.map { ["document_id": $0.key.uuidString.lowercased(), "body": $0.value] })
         try await self.database.transaction(logger: logger) { connection in
@@ -63,9 +64,9 @@ public struct AnalysisRepository: Sendable {
                 run = next
             }
             try await connection.query("""
-                INSERT INTO analysis_runs (case_id, run, run_by, actor_id, inputs, documents, warnings, criteria, offers, fields)
+                INSERT INTO analysis_runs (case_id, run, run_by, actor_id, inputs, documents, warnings, criteria, offers, fields, price_lines)
                 VALUES (\(caseID), \(run), \(actor.value), \(actor.userID), \(inputs)::jsonb, \(documents)::jsonb, \(warnings)::jsonb,
-                        \(criteria)::jsonb, \(offers)::jsonb, \(fields)::jsonb)
+                        \(criteria)::jsonb, \(offers)::jsonb, \(fields)::jsonb, \(priceLines)::jsonb)
                 """, logger: logger)
             try await connection.query("""
                 INSERT INTO analyses (case_id, run, run_by, inputs, documents, warnings)
@@ -90,6 +91,15 @@ public struct AnalysisRepository: Sendable {
                 SELECT \(caseID), r.supplier_key, r.field, r.value, r.confidence, r.document_id, r.sha256, r.location, r.snippet, r.candidates
                 FROM jsonb_to_recordset(\(fields)::jsonb) AS r(supplier_key text, field text, value jsonb, confidence text,
                                                              document_id uuid, sha256 text, location text, snippet text, candidates jsonb)
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO offer_price_lines (case_id, supplier_key, position, line_key, designation, unit, quantity, unit_price, line_total, currency,
+                                               confidence, arithmetic, document_id, sha256, location, snippet)
+                SELECT \(caseID), r.supplier_key, r.position, r.line_key, r.designation, r.unit, r.quantity, r.unit_price, r.line_total, r.currency,
+                       r.confidence, r.arithmetic, r.document_id, r.sha256, r.location, r.snippet
+                FROM jsonb_to_recordset(\(priceLines)::jsonb) AS r(supplier_key text, position int, line_key text, designation text, unit text,
+                                                                 quantity numeric, unit_price numeric, line_total numeric, currency text,
+                                                                 confidence text, arithmetic text, document_id uuid, sha256 text, location text, snippet text)
                 """, logger: logger)
             try await connection.query("DELETE FROM document_texts WHERE case_id = \(caseID)", logger: logger)
             try await connection.query("""

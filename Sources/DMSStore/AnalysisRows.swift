@@ -298,3 +298,48 @@ extension AnalysisRepository {
         return location
     }
 }
+
+/// A price line as `offer_price_lines` and `analysis_runs.price_lines` hold it.
+struct PriceLineRow: Codable {
+    let supplier_key: String
+    let position: Int
+    let line_key: String
+    let designation: String
+    let unit: String?
+    let quantity: Decimal?
+    let unit_price: Decimal?
+    let line_total: Decimal?
+    let currency: String?
+    let confidence: String
+    let arithmetic: String
+    let document_id: UUID
+    let sha256: String
+    let location: String
+    let snippet: String
+
+    init(key: String, supplierKey: String, position: Int, line: PriceLine) {
+        self.supplier_key = supplierKey
+        self.position = position
+        self.line_key = key
+        self.designation = String(line.designation.prefix(1000))
+        self.unit = line.unit.map { String($0.prefix(100)) }
+        self.quantity = line.quantity
+        self.unit_price = line.unitPrice
+        self.line_total = line.lineTotal
+        self.currency = line.currency
+        self.confidence = line.confidence.rawValue
+        self.arithmetic = line.arithmetic.rawValue
+        self.document_id = line.source.documentID
+        self.sha256 = line.source.sha256
+        self.location = line.source.location.description
+        self.snippet = line.source.snippet
+    }
+
+    func line() throws -> PriceLine {
+        PriceLine(designation: self.designation, unit: self.unit, quantity: self.quantity, unitPrice: self.unit_price, lineTotal: self.line_total,
+                  currency: self.currency, confidence: Confidence(rawValue: self.confidence) ?? .low,
+                  arithmetic: PriceArithmetic(rawValue: self.arithmetic) ?? .incomplete,
+                  source: SourceRef(documentID: self.document_id, sha256: self.sha256, location: try AnalysisRepository.location(self.location),
+                                    snippet: self.snippet))
+    }
+}

@@ -18,7 +18,11 @@ public struct ReportRepository: Sendable {
             let detail = try await CaseRepository.detail(id: caseID, on: connection, logger: logger)
             let analysis = detail.hasAnalysis ? try await AnalysisRepository.read(caseID, on: connection, logger: logger) : nil
             let committee = try await CommitteeRepository.members(caseID, on: connection, logger: logger)
-            return ReportSnapshot(detail: detail, analysis: analysis, committee: committee)
+            // References end on the day of the state the report describes (the same state, the same report).
+            let stateDay = ReportSnapshot(detail: detail, analysis: nil).stateAt.iso8601.prefix(10)
+            let lines = detail.hasAnalysis
+                ? try await PricingRepository.lines(caseID: caseID, placeID: detail.place?.id, asOf: String(stateDay), on: connection, logger: logger) : []
+            return ReportSnapshot(detail: detail, analysis: analysis, committee: committee, priceLines: lines)
         }
     }
 

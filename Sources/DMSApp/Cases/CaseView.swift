@@ -4,4 +4,12 @@ import DMSCore
 public struct CaseView: Sendable, Hashable {
     public let detail: CaseDetail
     public let analysis: CaseAnalysis?
+    /// The offers' price lines with matches and market references (empty without an analysis).
+    public let priceLines: [OfferPriceLine]
+
+    public init(detail: CaseDetail, analysis: CaseAnalysis?, priceLines: [OfferPriceLine] = []) {
+        self.detail = detail
+        self.analysis = analysis
+        self.priceLines = priceLines
+    }
 }

@@ -115,15 +115,33 @@ public struct AnalysisResult: Sendable {
     /// Each document's text, for the memory's search.
     public let texts: [UUID: String]
     public let documents: [DocumentReading]
+    /// Each offer's price lines (its price schedule as read), by supplier key, in document order.
+    public let priceLines: [String: [PriceLine]]
 
     public init(inputs: [AnalysisInput], criteria: [Criterion], offers: [SupplierOffer], warnings: [String], texts: [UUID: String] = [:],
-                documents: [DocumentReading] = []) {
+                documents: [DocumentReading] = [], priceLines: [String: [PriceLine]] = [:]) {
         self.inputs = inputs
         self.criteria = criteria
         self.offers = offers
         self.warnings = warnings
         self.texts = texts
         self.documents = documents
+        self.priceLines = priceLines
+    }
+
+    /// The price lines with their keys and positions, supplier by supplier.
+    public var keyedPriceLines: [(key: String, supplierKey: String, position: Int, line: PriceLine)] {
+        var keyed: [(String, String, Int, PriceLine)] = []
+        for offer in self.offers {
+            var seen: [String: Int] = [:]
+            for (index, line) in (self.priceLines[offer.key] ?? []).enumerated() {
+                let folded = TextFolding.fold(line.designation).lowercased()
+                let occurrence = seen[folded, default: 0]
+                seen[folded] = occurrence + 1
+                keyed.append((PriceLineKey.make(supplierKey: offer.key, designation: line.designation, occurrence: occurrence), offer.key, index + 1, line))
+            }
+        }
+        return keyed.map { (key: $0.0, supplierKey: $0.1, position: $0.2, line: $0.3) }
     }
 
     /// Pure: the criteria of every DAO document and the merged offers of every offer document.
@@ -148,6 +166,13 @@ public struct AnalysisResult: Sendable {
         let criteria = dao.flatMap(CriteriaExtractor.extract)
         warnings += CriteriaExtractor.warnings(criteria)
         let merged = OfferMerger.merge(offers.map(OfferExtractor.extract))
+        // Each offer document's price schedule, under the supplier its facts were merged into.
+        var priceLines: [String: [PriceLine]] = [:]
+        for text in offers where !text.isEmpty {
+            guard let offer = merged.first(where: { $0.facts.documentIDs.contains(text.documentID) }) else { continue }
+            let lines = PriceScheduleReader.read(text)
+            if !lines.isEmpty { priceLines[offer.key, default: []] += lines }
+        }
         var texts: [UUID: String] = [:]
         for text in dao + offers where !text.isEmpty {
             texts[text.documentID] = String(text.lines.map(\.text).joined(separator: "\n").prefix(200_000))
@@ -164,7 +189,8 @@ public struct AnalysisResult: Sendable {
                 : DocumentReading(documentID: input.documentID, filename: input.filename, status: .empty,
                                   reason: "aucun texte lisible (document scanné ?) : champs en REVUE MANUELLE")
         }
-        return AnalysisResult(inputs: inputs, criteria: criteria, offers: merged, warnings: warnings, texts: texts, documents: documents)
+        return AnalysisResult(inputs: inputs, criteria: criteria, offers: merged, warnings: warnings, texts: texts, documents: documents,
+                              priceLines: priceLines)
     }
 }
 
@@ -173,6 +199,7 @@ public enum AnalysisError: Error, Sendable, Hashable {
     case noAnalysis
     case unknownRun(Int)
     case unknownCriterion(UUID)
+    case unknownPriceLine(String)
 }
 
 /// One past analysis run, in short.

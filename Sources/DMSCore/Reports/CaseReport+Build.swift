@@ -27,6 +27,35 @@ extension CaseReport {
             let presence = decision.map { $0.present.contains(member.userID) ? "présent" : "absent" } ?? "—"
             return CommitteeLine(name: member.name, function: member.function.label, declaration: declaration, presence: presence)
         }
+        var names: [String: String] = [:]
+        for offer in snapshot.analysis?.offers ?? [] {
+            let corrected = offer.corrections.last { $0.field == .supplier }.flatMap { CorrectedValue.text($0.value) }
+            names[offer.key] = corrected ?? offer.facts.supplier.value ?? Extracted<String>.manualReview
+        }
+        var filenames: [UUID: String] = [:]
+        for document in snapshot.detail.documents { filenames[document.id] = document.filename }
+        self.priceSchedule = snapshot.priceLines.map { priced in
+            let line = priced.line
+            func double(_ value: Decimal?) -> Double? { value.map { NSDecimalNumber(decimal: $0).doubleValue } }
+            let check: String = switch line.arithmetic {
+            case .ok: ""
+            case .mismatch: "quantité × prix unitaire ≠ montant : à vérifier"
+            case .incomplete: "incomplet"
+            }
+            let item: String
+            if let match = priced.match {
+                item = match.item.map { "\($0.name) (confirmé par \(match.matchedBy))" } ?? "hors catalogue (\(match.matchedBy))"
+            } else {
+                item = priced.suggestion.map { "\($0.name) (rapprochement automatique, à confirmer)" } ?? "non rapprochée"
+            }
+            let file = filenames[line.source.documentID] ?? line.source.documentID.uuidString.lowercased()
+            return PriceScheduleLine(
+                supplier: names[priced.supplierKey] ?? priced.supplierKey, designation: line.designation, unit: line.unit ?? "",
+                quantity: double(line.quantity), unitPrice: double(line.unitPrice), lineTotal: double(line.lineTotal), currency: line.currency ?? "XOF",
+                check: check, tone: line.confidence == .high ? .high : .low, item: item,
+                reference: priced.referenceText { ReportFormat.number(NSDecimalNumber(decimal: $0).doubleValue) },
+                source: "« \(file) », \(line.source.location)")
+        }
     }
 
     /// Builds the report from the case as stored, its current analysis (if any), the head of its

@@ -51,6 +51,28 @@ public struct CaseReport: Sendable, Hashable {
         public let declaration: String
         public let presence: String
     }
+    /// The offers' price schedules as read, each line with the market reference beside it.
+    public internal(set) var priceSchedule: [PriceScheduleLine] = []
+
+    /// One price line for the CBA's `Commercial` sheet. The reference is information, never a
+    /// verdict: no colour says cheaper or dearer.
+    public struct PriceScheduleLine: Sendable, Hashable {
+        public let supplier: String
+        public let designation: String
+        public let unit: String
+        public let quantity: Double?
+        public let unitPrice: Double?
+        public let lineTotal: Double?
+        public let currency: String
+        /// « quantité × prix unitaire ≠ montant » or « incomplet »; empty when the figures agree.
+        public let check: String
+        /// How sure the reading is (green, amber).
+        public let tone: CellTone
+        public let item: String
+        public let reference: String
+        public let source: String
+    }
+
     /// The hash of the case's last event: a printed copy proves which state it came from.
     public let headHash: String
     /// `réalisée le … par …`, or nil when the case was never analysed.

@@ -42,11 +42,14 @@ public struct ReportSnapshot: Sendable, Hashable {
     public let stateAt: Timestamp
     /// The case's committee with each member's declaration.
     public let committee: [CommitteeMember]
+    /// The offers' price lines with their market references (as of the state's day).
+    public let priceLines: [OfferPriceLine]
 
-    public init(detail: CaseDetail, analysis: CaseAnalysis?, committee: [CommitteeMember] = []) {
+    public init(detail: CaseDetail, analysis: CaseAnalysis?, committee: [CommitteeMember] = [], priceLines: [OfferPriceLine] = []) {
         self.detail = detail
         self.analysis = analysis
         self.committee = committee
+        self.priceLines = priceLines
         let reportEvents: Set<String> = [EventType.reportIssued.rawValue, EventType.cbaGenerated.rawValue, EventType.pvGenerated.rawValue]
         let state = detail.events.last { !reportEvents.contains($0.type) }
         self.stateHead = state?.hash ?? HashChain.genesis

@@ -130,12 +130,15 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
     let events: [EventDTO]
     let analysis: AnalysisDTO?
     let place: CasePlaceDTO?
+    let priceLines: [PriceLineDTO]
 
     enum CodingKeys: String, CodingKey {
         case decision, events, documents, analysis, place
+        case priceLines = "price_lines"
     }
 
     init(_ view: CaseView) {
+        self.priceLines = view.priceLines.map(PriceLineDTO.init)
         self.place = view.detail.place.map(CasePlaceDTO.init)
         self.analysis = view.analysis.map(AnalysisDTO.init)
         self.record = CaseDTO(view.detail.case)
@@ -152,6 +155,7 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
         try container.encode(self.documents, forKey: .documents)
         try container.encode(self.analysis, forKey: .analysis)
         try container.encode(self.place, forKey: .place)
+        try container.encode(self.priceLines, forKey: .priceLines)
     }
 }
 

@@ -238,3 +238,101 @@ struct StatsDTO: ResponseEncodable, Sendable {
     let to: String
     let group: String
 }
+
+/// A price line of an offer with its match and market reference (`price_lines` of a case).
+struct PriceLineDTO: Encodable, Sendable {
+    struct MatchDTO: Encodable, Sendable {
+        let item: RefDTO?
+        let unit: RefDTO?
+        let reason: String?
+        let matchedBy: String
+        let matchedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case item, unit, reason
+            case matchedBy = "matched_by"
+            case matchedAt = "matched_at"
+        }
+    }
+
+    struct ReferenceDTO: Encodable, Sendable {
+        let item: RefDTO
+        let region: String
+        let median: Decimal
+        let baseUnit: String
+        let currency: String
+        let count: Int
+        let firstObserved: String
+        let lastObserved: String
+        /// The median in the line's unit (`per_unit`), when that unit measures the same thing.
+        let inLineUnit: Decimal?
+        let lineUnit: String?
+
+        enum CodingKeys: String, CodingKey {
+            case item, region, median, currency, count
+            case baseUnit = "base_unit"
+            case firstObserved = "first_observed"
+            case lastObserved = "last_observed"
+            case inLineUnit = "in_line_unit"
+            case lineUnit = "line_unit"
+        }
+    }
+
+    let key: String
+    let supplierKey: String
+    let position: Int
+    let designation: String
+    let unit: String?
+    let quantity: Decimal?
+    let unitPrice: Decimal?
+    let lineTotal: Decimal?
+    let currency: String?
+    let confidence: String
+    let arithmetic: String
+    let source: SourceDTO
+    let match: MatchDTO?
+    let suggestion: RefDTO?
+    let reference: ReferenceDTO?
+    /// The reference in French words, or « pas de référence ».
+    let referenceText: String
+
+    enum CodingKeys: String, CodingKey {
+        case key, position, designation, unit, quantity, currency, confidence, arithmetic, source, match, suggestion, reference
+        case supplierKey = "supplier_key"
+        case unitPrice = "unit_price"
+        case lineTotal = "line_total"
+        case referenceText = "reference_text"
+    }
+
+    init(_ priced: OfferPriceLine) {
+        let line = priced.line
+        self.key = priced.key
+        self.supplierKey = priced.supplierKey
+        self.position = priced.position
+        self.designation = line.designation
+        self.unit = line.unit
+        self.quantity = line.quantity
+        self.unitPrice = line.unitPrice
+        self.lineTotal = line.lineTotal
+        self.currency = line.currency
+        self.confidence = line.confidence.rawValue
+        self.arithmetic = line.arithmetic.rawValue
+        self.source = SourceDTO(line.source)
+        self.match = priced.match.map {
+            MatchDTO(item: $0.item.map(RefDTO.init), unit: $0.unit.map(RefDTO.init), reason: $0.reason, matchedBy: $0.matchedBy, matchedAt: $0.matchedAt.iso8601)
+        }
+        self.suggestion = priced.suggestion.map(RefDTO.init)
+        self.reference = priced.reference.map {
+            ReferenceDTO(item: RefDTO(.init(id: $0.itemID, name: $0.itemName)), region: $0.region, median: $0.median, baseUnit: $0.baseUnit.rawValue,
+                         currency: $0.currency, count: $0.count, firstObserved: $0.firstObserved, lastObserved: $0.lastObserved,
+                         inLineUnit: priced.referenceInLineUnit, lineUnit: priced.referenceInLineUnit == nil ? nil : priced.unit?.ref.name)
+        }
+        self.referenceText = priced.referenceText { "\($0)" }
+    }
+}
+
+struct MatchPriceLineRequest: Decodable, Sendable {
+    let item: String?
+    let unit: String?
+    let reason: String?
+}

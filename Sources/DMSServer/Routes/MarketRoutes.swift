@@ -80,6 +80,14 @@ struct MarketRoutes {
             return SignalListDTO(items: signals.map(SignalDTO.init))
         }
 
+        router.post("/api/cases/{id}/price-lines/{line_key}/match") { request, context -> CaseDetailDTO in
+            let id = try context.caseID("id")
+            let body = try await json.decode(MatchPriceLineRequest.self, from: request)
+            return CaseDetailDTO(try await app.matchPriceLine.run(caseID: id, lineKey: context.parameters.get("line_key") ?? "", item: body.item,
+                                                                  unit: body.unit, reason: body.reason, actor: try context.actor(request),
+                                                                  logger: context.logger))
+        }
+
         router.get("/api/market/stats") { request, context -> StatsDTO in
             let query = request.uri.queryParameters
             let stats = try await app.market.stats(item: query["item"].map(String.init), place: query["place"].map(String.init),

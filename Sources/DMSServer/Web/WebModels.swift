@@ -147,6 +147,35 @@ enum WebModels {
             "events": detail.events.reversed().map { ["label": eventLabel($0.type), "at": WebFormat.date($0.at), "actor": $0.actor, "hash": $0.hash] },
             "errors": errors, "form": form,
         ]
+        model["place"] = detail.place.map { $0.path.joined(separator: " › ") } ?? ""
+        model["canSetPlace"] = principal.has(.agent) && !decided
+        let supplierNames = Dictionary(offers.map { ($0.key, supplierName($0)) }, uniquingKeysWith: { first, _ in first })
+        model["priceLines"] = view.priceLines.map { priced -> [String: Any] in
+            let line = priced.line
+            let currency = (line.currency ?? "XOF") == "XOF" ? "FCFA" : (line.currency ?? "")
+            let check: String = switch line.arithmetic {
+            case .ok: ""
+            case .mismatch: "quantité × prix unitaire ≠ montant : à vérifier"
+            case .incomplete: "figures incomplètes"
+            }
+            let item: String
+            if let match = priced.match {
+                item = match.item.map { "\($0.name) — confirmé par \(match.matchedBy)" + (match.unit.map { ", \($0.name)" } ?? "") } ?? "hors catalogue (\(match.matchedBy))"
+            } else {
+                item = priced.suggestion.map { "\($0.name) — rapprochement automatique, à confirmer" } ?? "non rapprochée"
+            }
+            return [
+                "key": priced.key, "supplier": supplierNames[priced.supplierKey] ?? priced.supplierKey, "designation": line.designation,
+                "unit": line.unit ?? "—", "quantity": line.quantity.map(WebFormat.grouped) ?? "—",
+                "unitPrice": line.unitPrice.map { "\(WebFormat.grouped($0))\(WebFormat.narrowSpace)\(currency)" } ?? "—",
+                "total": line.lineTotal.map { "\(WebFormat.grouped($0))\(WebFormat.narrowSpace)\(currency)" } ?? "—",
+                "css": line.confidence == .high ? "conf-high" : "conf-low", "check": check, "item": item,
+                "reference": priced.referenceText(WebFormat.grouped),
+                "source": "\(names[line.source.documentID] ?? "offre"), \(line.source.location)",
+                "itemValue": priced.item?.name ?? "", "unitValue": priced.match?.unit?.name ?? priced.unit?.ref.name ?? "",
+            ]
+        }
+        model["hasPriceLines"] = !view.priceLines.isEmpty
         if let analysis = view.analysis {
             model["analysis"] = ["run": analysis.run, "runAt": WebFormat.date(analysis.runAt), "runBy": analysis.runBy, "warnings": analysis.warnings]
         }

@@ -129,6 +129,17 @@ struct WebRoutes {
                 }
             }
         }
+        router.post("/dossiers/{id}/lieu") { request, context in
+            try await self.action(request, context, anchor: "faits", errorKey: "place") { id, form, actor in
+                _ = try await self.app.updateCase.run(id, place: form["place"], actor: actor, logger: context.logger)
+            }
+        }
+        router.post("/dossiers/{id}/prix") { request, context in
+            try await self.action(request, context, anchor: "prix", errorKey: "match") { id, form, actor in
+                _ = try await self.app.matchPriceLine.run(caseID: id, lineKey: form["line_key"] ?? "", item: form.value("item"), unit: form.value("unit"),
+                                                          reason: form.value("reason"), actor: actor, logger: context.logger)
+            }
+        }
         router.post("/dossiers/{id}/rapports") { request, context in
             try await self.action(request, context, anchor: "rapports") { id, form, actor in
                 _ = try await self.app.issueReport.run(caseID: id, kind: form["kind"], members: nil, actor: actor, logger: context.logger)
@@ -247,6 +258,9 @@ struct WebRoutes {
             } catch let error as ValidationError where errorKey != nil {
                 let typed = Dictionary(form.pairs.filter { $0.0 != "_csrf" }, uniquingKeysWith: { $1 })
                 return try await self.casePage(id, context, errors: [errorKey!: error.description], form: typed, status: .unprocessableContent)
+            } catch let error as CatalogError where errorKey != nil {
+                let typed = Dictionary(form.pairs.filter { $0.0 != "_csrf" }, uniquingKeysWith: { $1 })
+                return try await self.casePage(id, context, errors: [errorKey!: error.description], form: typed, status: .unprocessableContent)
             }
             return WebPages.redirect("/dossiers/\(id.uuidString.lowercased())?ok=\(anchor)#\(anchor)")
         }
@@ -302,6 +316,8 @@ struct WebRoutes {
         case "rapports": "Document émis et conservé."
         case "comite": "Comité enregistré."
         case "decision": "Décision enregistrée."
+        case "faits": "Lieu du dossier enregistré."
+        case "prix": "Rapprochement enregistré."
         default: nil
         }
     }
