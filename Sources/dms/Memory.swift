@@ -22,14 +22,21 @@ struct Memory: AsyncParsableCommand {
                 guard let id = UUID(uuidString: raw) else { throw ValidationError("--case must be a case id (UUID)") }
                 return id
             }
-            let report = try await withDatabase(try db.database(), pool: try db.pool(), logger: logger) { database in
-                try await EventLog(database: database).verify(caseID: only, logger: logger)
+            let (report, market) = try await withDatabase(try db.database(), pool: try db.pool(), logger: logger) { database in
+                let log = EventLog(database: database)
+                let report = try await log.verify(caseID: only, logger: logger)
+                return (report, only == nil ? try await log.verifyMarket(logger: logger) : nil)
             }
             if let broken = report.firstBreak {
                 print("BROKEN case \(report.breakCaseID.map { $0.uuidString.lowercased() } ?? "?"): \(broken)")
                 throw ExitCode(1)
             }
-            print("OK \(report.events) events, head \(report.head ?? "-") (\(report.chains) chains)")
+            if let broken = market?.firstBreak {
+                print("BROKEN market subject \(market?.breakCaseID.map { $0.uuidString.lowercased() } ?? "?"): \(broken)")
+                throw ExitCode(1)
+            }
+            let marketText = market.map { "; market \($0.events) events, head \($0.head ?? "-") (\($0.chains) chains)" } ?? ""
+            print("OK \(report.events) events, head \(report.head ?? "-") (\(report.chains) chains)\(marketText)")
         }
     }
 }

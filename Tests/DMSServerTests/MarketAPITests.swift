@@ -182,6 +182,17 @@ struct MarketAPITests {
                         try await pg.query("UPDATE market_signals SET unit_price = 1 WHERE id = \(UUID(uuidString: id)!)", logger: TestDatabase.logger)
                     }
                 }
+                let intact = try await EventLog(database: db).verifyMarket(logger: TestDatabase.logger)
+                #expect(intact.firstBreak == nil && intact.events >= 2 && intact.head != nil)
+                // A rewritten payload (triggers off, as a superuser could) is found.
+                try await db.run { pg in
+                    try await pg.query("ALTER TABLE market_events DISABLE TRIGGER market_events_append_only", logger: TestDatabase.logger)
+                    try await pg.query("UPDATE market_events SET payload = '{\"reason\":\"autre\"}' WHERE subject_id = \(UUID(uuidString: id)!) AND seq = 2",
+                                       logger: TestDatabase.logger)
+                    try await pg.query("ALTER TABLE market_events ENABLE TRIGGER market_events_append_only", logger: TestDatabase.logger)
+                }
+                let broken = try await EventLog(database: db).verifyMarket(logger: TestDatabase.logger)
+                #expect(broken.firstBreak != nil && broken.breakCaseID == UUID(uuidString: id))
             }
         }
     }
