@@ -139,6 +139,8 @@ let package = Package(
         .testTarget(
             name: "DMSCoreTests",
             dependencies: ["DMSCore"],
+            // The labelled price-schedule corpus (tune, blind, extra), read through Bundle.module.
+            resources: [.copy("../PriceScheduleCorpus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
