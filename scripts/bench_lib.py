@@ -120,16 +120,18 @@ def sql_literal(text):
 # processes: PostgreSQL, CPU and memory accounting
 
 class Postgres:
-    def __init__(self, port, data, pg_bin):
+    def __init__(self, port, data, pg_bin, db="dms"):
         self.port = str(port)
         self.data = data
         self.pg_bin = pg_bin
+        self.db = db  # the benchmark's database, dropped and created again for each load
         self.env = dict(os.environ, PGCLIENTENCODING="UTF8", PGCONNECT_TIMEOUT="10")
 
-    def url(self, db="dms"):
-        return f"postgres://postgres@127.0.0.1:{self.port}/{db}?sslmode=disable"
+    def url(self, db=None):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{db or self.db}?sslmode=disable"
 
-    def psql(self, sql, db="dms", timeout=900):
+    def psql(self, sql, db=None, timeout=900):
+        db = db or self.db
         result = subprocess.run(
             ["psql", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "-d", db,
              "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-f", "-"],
@@ -311,7 +313,7 @@ def capture_sql(ctx, rows, requests):
     its parameters (log_statement = all for the `dms` database), and returns what it sent."""
     pg, args = ctx.pg, ctx.args
     log_path = os.path.join(pg.data, "server.log")
-    pg.psql("ALTER DATABASE dms SET log_statement = 'all';", db="postgres")
+    pg.psql(f"ALTER DATABASE {pg.db} SET log_statement = 'all';", db="postgres")
     server = Server(args, pg, 1, os.path.join(args.work, f"server_capture_{rows}.log"), port=free_port(),
                     pid_file=os.path.join(args.work, "server-capture.pid"))
     try:
@@ -333,7 +335,7 @@ def capture_sql(ctx, rows, requests):
             text = f.read()
     finally:
         server.stop()
-        pg.psql("ALTER DATABASE dms RESET log_statement;", db="postgres")
+        pg.psql(f"ALTER DATABASE {pg.db} RESET log_statement;", db="postgres")
     return captured_statements(text)
 
 
@@ -474,9 +476,9 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH_JSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,' ..
-    '"p50_us":%d,"p99_us":%d,"mean_us":%.1f,"max_us":%d,"c409":%d,"exhausted":%d}\n',
+    '"p50_us":%d,"p95_us":%d,"p99_us":%d,"mean_us":%.1f,"max_us":%d,"c409":%d,"exhausted":%d}\n',
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.mean, latency.max, n409, nexhausted))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean, latency.max, n409, nexhausted))
 end
 """
 
@@ -551,7 +553,7 @@ def run_wrk(ctx, server, test, path, connections, duration, script, script_args=
     requests = data["requests"]
     return {
         "test": test, "connections": connections, "rate": requests / seconds, "requests": requests,
-        "p50_us": data["p50_us"], "p99_us": data["p99_us"],
+        "p50_us": data["p50_us"], "p95_us": data.get("p95_us"), "p99_us": data["p99_us"],
         "non2xx": data["status"] - data["c409"], "c409": data["c409"], "exhausted": data["exhausted"],
         "socket_errors": data["connect"] + data["read"] + data["write"] + data["timeout"],
         "rss_peak_mb": sample.peak_kb / 1024 if sample.peak_kb else None,
@@ -579,7 +581,7 @@ def run_pgbench(ctx, test, script_text, connections, duration, rows, server=None
     command = [os.path.join(ctx.args.pg_bin, "pgbench") if os.path.exists(os.path.join(ctx.args.pg_bin, "pgbench")) else "pgbench",
                "-h", "127.0.0.1", "-p", ctx.pg.port, "-U", "postgres", "-n", "-M", "extended",
                "-c", str(connections), "-j", str(jobs), "-T", str(duration), "-D", f"rows={rows}",
-               "-l", f"--log-prefix={log_dir}/tx", "-f", script, "dms"]
+               "-l", f"--log-prefix={log_dir}/tx", "-f", script, ctx.pg.db]
     with Sampler(ctx.pg, None) as sample:
         result = subprocess.run(command, capture_output=True, text=True, env=ctx.pg.env, timeout=duration + 120,
                                 cwd=work)
@@ -603,7 +605,7 @@ def run_pgbench(ctx, test, script_text, connections, duration, rows, server=None
     count = int(done.group(1)) if done else len(latencies)
     return {
         "test": test, "connections": connections, "rate": float(tps.group(1)) if tps else None, "requests": count,
-        "p50_us": pct(50), "p99_us": pct(99), "non2xx": int(failed.group(1)) if failed else 0, "c409": 0,
+        "p50_us": pct(50), "p95_us": pct(95), "p99_us": pct(99), "non2xx": int(failed.group(1)) if failed else 0, "c409": 0,
         "exhausted": 0, "socket_errors": 0, "rss_peak_mb": None, "cpu_app_us": None,
         "cpu_pg_us": sample.pg_cpu / count * 1e6 if count else None,
         "cpu_client_us": sample.client_cpu / count * 1e6 if count else None,
@@ -649,15 +651,21 @@ class Context:
         self.decide_batch = 0
 
 
+def fresh_database(ctx):
+    """Drops and creates the benchmark database, then `dms migrate` (the binary's own migrations)."""
+    pg = ctx.pg
+    pg.psql(f"DROP DATABASE IF EXISTS {pg.db} WITH (FORCE);\nCREATE DATABASE {pg.db};\n", db="postgres")
+    migrate = subprocess.run([ctx.args.dms_bin, "migrate"], env=dict(os.environ, DATABASE_URL=pg.url(), LOG_LEVEL="warning"),
+                             capture_output=True, text=True, timeout=600)
+    if migrate.returncode != 0:
+        die(f"dms migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
+
+
 def prepare_database(ctx, rows):
     pg = ctx.pg
     say(f"rows={rows:,}: fresh database, migrate, load {rows:,} cases (half decided) with their events")
     t0 = time.monotonic()
-    pg.psql("DROP DATABASE IF EXISTS dms WITH (FORCE);\nCREATE DATABASE dms;\n", db="postgres")
-    migrate = subprocess.run([ctx.args.dms_bin, "migrate"], env=dict(os.environ, DATABASE_URL=pg.url(), LOG_LEVEL="warning"),
-                             capture_output=True, text=True, timeout=120)
-    if migrate.returncode != 0:
-        die(f"dms migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
+    fresh_database(ctx)
     base = pg.psql("SELECT now() - interval '1 minute';").strip()
     load_cases(pg, rows, CASE_PREFIX, dated_before=base, decide_half=True)
     pg.psql("CREATE TABLE bench_insert (LIKE cases INCLUDING ALL);\nVACUUM ANALYZE;\nCHECKPOINT;\n")
@@ -1256,7 +1264,7 @@ def main(argv):
     args.port = int(os.environ["BENCH_HTTP_PORT"])
     args.pid_file = os.path.join(args.work, "server.pid")
     os.makedirs(args.work, exist_ok=True)
-    pg = Postgres(os.environ["BENCH_PG_PORT"], os.environ["BENCH_PG_DATA"], args.pg_bin)
+    pg = Postgres(os.environ["BENCH_PG_PORT"], os.environ["BENCH_PG_DATA"], args.pg_bin, os.environ.get("BENCH_DB") or "dms")
     ctx = Context(args, pg, write_lua(args.work))
     machine = machine_info(args, pg)
     load_before = loadavg()
