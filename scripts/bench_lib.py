@@ -2,9 +2,21 @@
 """The benchmark harness behind scripts/bench (standard library only).
 
 scripts/bench builds the release binary, installs what is missing and starts a throw-away
-PostgreSQL cluster; this file does the rest: per row count it loads a fresh database, measures the
-database's own limit with pgbench, drives the service with wrk, samples the server's memory and
-CPU, and writes one markdown report. It only reports numbers: nothing here passes or fails.
+PostgreSQL cluster; this file does the rest, in two steps (`--steps`):
+
+- `cases`: per row count it loads a fresh database, measures the database's own limit with
+  pgbench, drives the service with wrk and samples the server's memory and CPU;
+- `market`: a fresh database with the seeded catalogs (migration 0009) gets 1,000,000 market
+  signals (100,000 with --quick) through the table's triggers, ~90 % of them then validated;
+  the statistics query of GET /api/market/stats is measured with pgbench and EXPLAIN (ANALYZE,
+  BUFFERS), and the endpoint itself with sequential requests and wrk when the service has it
+  (a 404 skips that part, with the reason in the report);
+
+and writes one markdown report. It only reports numbers: nothing here passes or fails.
+
+Run directly (not through scripts/bench) it needs BENCH_PG_PORT, BENCH_PG_DATA (the cluster's
+data directory, for its CPU), BENCH_WORK, BENCH_HTTP_PORT, DMS_BIN and PG_BIN; BENCH_DB names the
+database it drops and creates again (default `dms`), so it can run on a shared server.
 """
 
 import argparse
@@ -525,8 +537,22 @@ end
 """ % DECIDE_BODY
 
 
+# A random path of a file, one per line (GET /api/market/stats with varying parameters).
+LUA_PATHS = r"""
+local paths = {}
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time() * 7919 + (tid or 0))
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+
+
 def write_lua(work):
-    scripts = {"plain": "", "get_case": LUA_GET_CASE, "post_case": LUA_POST_CASE, "decide": LUA_DECIDE}
+    scripts = {"plain": "", "get_case": LUA_GET_CASE, "post_case": LUA_POST_CASE, "decide": LUA_DECIDE,
+               "paths": LUA_PATHS}
     paths = {}
     for name, body in scripts.items():
         path = os.path.join(work, f"wrk_{name}.lua")
@@ -649,6 +675,7 @@ class Context:
         self.sweep = []
         self.notes = []          # things that happened during the run, for the report
         self.decide_batch = 0
+        self.market = {}         # the market step's figures (see run_market)
 
 
 def fresh_database(ctx):
@@ -891,6 +918,486 @@ def run_sweep(ctx, sizes):
 
 
 # ---------------------------------------------------------------------------------------------
+# the market step: statistics of validated market signals (Couche B, SPEC §5)
+
+MARKET_SIGNALS = 1_000_000
+MARKET_SIGNALS_QUICK = 100_000
+MARKET_TARGET_P95_MS = 50          # GET /api/market/stats, p95 (only reported)
+MARKET_FIRST_DAY = "2023-01-01"    # signals are observed on one of the 1,096 days from here (3 years)
+MARKET_DAYS = 1096
+MARKET_WINDOW_DAYS = 365           # from–to of the measured queries: one year, starting anywhere in the first two
+MARKET_BATCH = 100_000             # signals per INSERT and per UPDATE (one transaction each)
+MARKET_VALIDATED_BELOW = 230       # a signal is validated when the last byte of its id is below this: 230/256 ≈ 90 %
+MARKET_SEQUENTIAL = 500            # sequential requests for the endpoint's percentiles
+MARKET_GROUPS = ("month", "quarter", "year")
+
+# What the signals are about: seeded items (migration 0009), a price in XOF per base unit on the
+# first day, and the seeded units their prices are entered in (one drawn per signal).
+MARKET_ITEMS = [
+    ("Ciment CPA 42.5", 110, ["sac 50 kg", "tonne", "kg"]),
+    ("Ciment CPJ 35", 100, ["sac 50 kg", "tonne"]),
+    ("Fer à béton HA 8", 650, ["barre HA 8 (12 m)", "tonne", "kg"]),
+    ("Fer à béton HA 10", 640, ["barre HA 10 (12 m)", "tonne", "kg"]),
+    ("Fer à béton HA 12", 630, ["barre HA 12 (12 m)", "tonne", "kg"]),
+    ("Sable", 7000, ["m3"]),
+    ("Gravier", 14000, ["m3"]),
+    ("Moellons", 8000, ["m3"]),
+    ("Tôle ondulée galvanisée", 4500, ["pièce", "paquet de 10"]),
+    ("Parpaing creux de 15", 450, ["pièce"]),
+    ("Carreaux de sol", 6500, ["m2"]),
+    ("Peinture à eau", 2200, ["litre", "bidon 20 L"]),
+    ("Pointes (clous)", 1000, ["kg", "sac 25 kg"]),
+    ("Riz brisé", 400, ["kg", "sac 25 kg", "sac 50 kg"]),
+    ("Riz local", 450, ["kg", "sac 50 kg", "sac 100 kg"]),
+    ("Mil", 260, ["kg", "sac 100 kg"]),
+    ("Maïs", 210, ["kg", "sac 100 kg"]),
+    ("Sorgho", 240, ["kg", "sac 100 kg"]),
+    ("Fonio", 750, ["kg", "sac 50 kg"]),
+    ("Niébé", 550, ["kg", "sac 100 kg"]),
+    ("Sucre", 650, ["kg", "sac 50 kg"]),
+    ("Huile végétale", 1200, ["litre", "bidon 5 L", "bidon 20 L"]),
+    ("Lait en poudre", 3800, ["kg", "sac 25 kg"]),
+    ("Sel", 200, ["kg", "sac 50 kg"]),
+    ("Farine de blé", 550, ["kg", "sac 50 kg"]),
+    ("Gasoil", 775, ["litre", "fût 200 L"]),
+    ("Essence super", 775, ["litre", "fût 200 L"]),
+    ("Pétrole lampant", 700, ["litre", "bidon 20 L"]),
+    ("Gaz butane", 700, ["bouteille de gaz 6 kg", "bouteille de gaz 12,5 kg"]),
+    ("Papier A4 80 g (rame de 500 feuilles)", 3500, ["rame", "carton de 5 rames"]),
+    ("Cartouche d'encre (jet d'encre)", 25000, ["pièce"]),
+    ("Toner (imprimante laser)", 45000, ["pièce"]),
+    ("Stylo à bille", 125, ["pièce", "boîte de 50"]),
+    ("Savon de ménage", 300, ["pièce", "carton de 24"]),
+    ("Eau de javel", 800, ["litre", "bidon 5 L"]),
+    ("Détergent en poudre", 1100, ["kg"]),
+    ("Moustiquaire imprégnée", 3000, ["pièce"]),
+    ("Gel hydroalcoolique", 4500, ["litre", "bidon 5 L"]),
+    ("Location de véhicule 4x4 avec chauffeur", 65000, ["jour"]),
+    ("Main-d'œuvre maçon", 6000, ["jour"]),
+]
+
+# The statistics GET /api/market/stats runs (group=month), by item, place (a région or commune:
+# every place under it counts, through place_ancestors) and observation dates.
+MARKET_STATS_SQL = """SELECT s.item_id, to_char(date_trunc('month', s.observed_on), 'YYYY-MM') AS period, s.currency, count(*),
+       min(s.base_unit_price), max(s.base_unit_price), round(avg(s.base_unit_price), 2),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY s.base_unit_price)
+FROM market_signals s JOIN place_ancestors a ON a.place_id = s.place_id AND a.ancestor_id = {place}
+WHERE s.status = 'validated' AND s.item_id = {item} AND s.observed_on BETWEEN {start} AND {end}
+GROUP BY 1, 2, 3 ORDER BY 2"""
+
+MARKET_LABELS = {"region": "a région", "commune": "a commune"}  # what :place is in a pgbench run
+
+
+def migrations_from_tree(ctx):
+    """Applies the migrations of Sources/ that the binary does not have (a binary built before
+    0009 has no seeded catalog), each in one transaction and recorded like `dms migrate` does.
+    Returns their names."""
+    pg = ctx.pg
+    applied = {int(v) for v in pg.psql("SELECT version FROM schema_migrations;").split()}
+    folder = os.path.join(ROOT, "Sources", "DMSStore", "Migrations")
+    added = []
+    for name in sorted(os.listdir(folder)):
+        match = re.match(r"(\d+).*\.sql$", name)
+        if not match or int(match.group(1)) in applied:
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            sql = f.read()
+        pg.psql(f"BEGIN;\n{sql}\n;\nINSERT INTO schema_migrations (version, name) VALUES "
+                f"({int(match.group(1))}, {sql_literal(name[:-4])});\nCOMMIT;\n")
+        added.append(name[:-4])
+    return added
+
+
+def market_tables(ctx):
+    """The bench's own lookup tables: items with their price and units, the places signals are
+    observed at (seeded markets and communes), and the régions and communes queries ask for."""
+    pg = ctx.pg
+    items = ",\n".join(f"({n}, {sql_literal(name)}, {price}, {len(units)})"
+                       for n, (name, price, units) in enumerate(MARKET_ITEMS, start=1))
+    units = ",\n".join(f"({n}, {k}, {sql_literal(unit)})" for n, (_, _, us) in enumerate(MARKET_ITEMS, start=1)
+                       for k, unit in enumerate(us, start=1))
+    pg.psql(f"""
+CREATE TABLE bench_market_items (n integer PRIMARY KEY, item_id uuid NOT NULL, name text NOT NULL,
+                                 price numeric NOT NULL, nunits integer NOT NULL);
+INSERT INTO bench_market_items SELECT v.n, i.id, i.name, v.price, v.nunits
+FROM (VALUES {items}) AS v (n, name, price, nunits) JOIN catalog_items i ON i.name = v.name;
+CREATE TABLE bench_market_units (item_n integer, k integer, unit_id uuid NOT NULL, factor numeric NOT NULL,
+                                 PRIMARY KEY (item_n, k));
+INSERT INTO bench_market_units SELECT v.item_n, v.k, u.id, u.factor
+FROM (VALUES {units}) AS v (item_n, k, name) JOIN catalog_units u ON u.name = v.name;
+CREATE TABLE bench_market_places (n integer PRIMARY KEY, place_id uuid NOT NULL);
+INSERT INTO bench_market_places SELECT row_number() OVER (ORDER BY level, name), id
+FROM catalog_places WHERE level IN ('marche', 'commune');
+CREATE TABLE bench_market_targets (level text, n integer, id uuid NOT NULL, name text NOT NULL, PRIMARY KEY (level, n));
+INSERT INTO bench_market_targets
+SELECT p.level, row_number() OVER (PARTITION BY p.level ORDER BY p.name), p.id, p.name
+FROM catalog_places p
+WHERE p.level IN ('region', 'commune')
+  AND EXISTS (SELECT 1 FROM place_ancestors a JOIN bench_market_places b ON b.place_id = a.place_id WHERE a.ancestor_id = p.id);
+""")
+    got = pg.psql("SELECT (SELECT count(*) FROM bench_market_items), (SELECT count(*) FROM bench_market_units), "
+                  "(SELECT count(*) FROM bench_market_places), "
+                  "(SELECT count(*) FROM bench_market_targets WHERE level = 'region'), "
+                  "(SELECT count(*) FROM bench_market_targets WHERE level = 'commune');").strip().split("|")
+    nitems, nunits, nplaces, nregions, ncommunes = (int(x) for x in got)
+    want_units = sum(len(u) for _, _, u in MARKET_ITEMS)
+    if nitems != len(MARKET_ITEMS) or nunits != want_units or not nplaces or not nregions or not ncommunes:
+        die(f"market step: the seeded catalog lacks what the bench uses: items {nitems}/{len(MARKET_ITEMS)}, "
+            f"units {nunits}/{want_units}, places {nplaces}, régions {nregions}, communes {ncommunes} "
+            "(MARKET_ITEMS in scripts/bench_lib.py names items and units of migration 0009)")
+    return {"items": nitems, "units": nunits, "places": nplaces, "regions": nregions, "communes": ncommunes}
+
+
+def load_signals(ctx, count):
+    """Inserts `count` survey signals through the table's triggers (each becomes `proposed` with
+    its price per base unit), then validates ~90 % of them by UPDATE (the review trigger allows
+    proposed → validated once and sets reviewed_at), both in batches; then VACUUM ANALYZE."""
+    pg = ctx.pg
+    timings = {}
+    t0 = time.monotonic()
+    # One psql session, so setseed() makes the data the same from one run to the next (the ids,
+    # gen_random_uuid(), differ). Price = item price × unit factor × (+6 %/year) × (±8 % over the
+    # year) × uniform noise ±15 %, rounded to the franc.
+    statements = ["SELECT setseed(0.42);"]
+    for a in range(1, count + 1, MARKET_BATCH):
+        b = min(count, a + MARKET_BATCH - 1)
+        statements.append(f"""
+INSERT INTO market_signals (item_id, unit_id, unit_price, currency, place_id, observed_on, source, proposed_by)
+SELECT i.item_id, u.unit_id,
+       greatest(1, round(i.price * u.factor * (1 + 0.06 * r.day / 365.0) * (1 + 0.08 * sin(2 * pi() * r.day / 365.0))
+                         * (0.85 + 0.30 * r.noise))),
+       'XOF', p.place_id, DATE '{MARKET_FIRST_DAY}' + r.day, 'survey', 'bench'
+FROM (SELECT g, 1 + floor(random() * {len(MARKET_ITEMS)})::int AS item_n, random() AS unit_draw,
+             1 + floor(random() * (SELECT count(*) FROM bench_market_places))::int AS place_n,
+             floor(random() * {MARKET_DAYS})::int AS day, random() AS noise
+      FROM generate_series({a}, {b}) AS g) AS r
+JOIN bench_market_items i ON i.n = r.item_n
+JOIN bench_market_units u ON u.item_n = r.item_n AND u.k = 1 + floor(r.unit_draw * i.nunits)::int
+JOIN bench_market_places p ON p.n = r.place_n;""")
+    pg.psql("\n".join(statements), timeout=3600)
+    timings["insert_s"] = time.monotonic() - t0
+    say(f"market: {count:,} signals inserted in {timings['insert_s']:.1f} s")
+
+    # Validation in 16 batches of the id space (the primary key finds each batch's rows).
+    t1 = time.monotonic()
+    bounds = [f"{h:x}0000000-0000-0000-0000-000000000000" for h in range(16)] + [None]
+    statements = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        upper = f" AND id < '{hi}'" if hi else ""
+        statements.append(f"UPDATE market_signals SET status = 'validated', reviewed_by = 'bench' "
+                          f"WHERE id >= '{lo}'{upper} AND status = 'proposed' "
+                          f"AND get_byte(uuid_send(id), 15) < {MARKET_VALIDATED_BELOW};")
+    pg.psql("\n".join(statements), timeout=3600)
+    timings["validate_s"] = time.monotonic() - t1
+    say(f"market: validated in {timings['validate_s']:.1f} s")
+
+    t2 = time.monotonic()
+    pg.psql("VACUUM ANALYZE market_signals;\nVACUUM ANALYZE place_ancestors;\nCHECKPOINT;", timeout=3600)
+    timings["vacuum_s"] = time.monotonic() - t2
+    timings["total_s"] = time.monotonic() - t0
+    counts = pg.psql("SELECT count(*), count(*) FILTER (WHERE status = 'validated'), count(*) FILTER (WHERE status = 'proposed'), "
+                     "count(DISTINCT item_id), count(DISTINCT place_id), min(observed_on), max(observed_on), "
+                     "count(*) FILTER (WHERE status = 'validated' AND reviewed_at IS NULL), "
+                     "pg_total_relation_size('market_signals'), pg_relation_size('market_signals_stats_idx') "
+                     "FROM market_signals;").strip().split("|")
+    timings.update(signals=int(counts[0]), validated=int(counts[1]), proposed=int(counts[2]), items=int(counts[3]),
+                   places=int(counts[4]), first_day=counts[5], last_day=counts[6], unreviewed=int(counts[7]),
+                   table_mb=int(counts[8]) / 2**20, stats_index_mb=int(counts[9]) / 2**20)
+    say(f"market: {timings['signals']:,} signals ({timings['validated']:,} validated) in {timings['total_s']:.1f} s "
+        f"with VACUUM ANALYZE; table and indexes {timings['table_mb']:,.0f} MB")
+    return timings
+
+
+PLAN_NODE = re.compile(r"^\s*(?:->\s+)?(.+?)\s+\(cost=[^)]*\)\s+\(actual time=[0-9.]+\.\.[0-9.]+ rows=(\d+) loops=(\d+)\)")
+
+
+def plan_summary(plan):
+    """Figures of an EXPLAIN (ANALYZE, BUFFERS) text plan: rows read from market_signals (returned
+    by its scans, times loops, plus those a filter removed), the scans used, heap fetches, the
+    statement's buffers and times."""
+    nodes = []
+    for line in plan.splitlines():
+        match = PLAN_NODE.match(line)
+        if match:
+            nodes.append({"node": match.group(1), "rows": int(match.group(2)), "loops": int(match.group(3)), "attrs": []})
+        elif nodes:
+            nodes[-1]["attrs"].append(line.strip())
+    read, scans, fetches = 0, [], 0
+    for node in nodes:
+        if re.search(r" on market_signals\b", node["node"]):
+            removed = sum(int(n) for a in node["attrs"] for n in re.findall(r"Rows Removed by (?:Filter|Index Recheck): (\d+)", a))
+            read += node["rows"] * node["loops"] + removed * node["loops"]
+            scans.append(re.sub(r"\s+on market_signals.*$", "", node["node"]).strip())
+            fetches += sum(int(n) for a in node["attrs"] for n in re.findall(r"Heap Fetches: (\d+)", a))
+    buffers = next((a for n in nodes[:1] for a in n["attrs"] if a.startswith("Buffers:")), "")
+    hit = re.search(r"hit=(\d+)", buffers)
+    disk = re.search(r"read=(\d+)", buffers)
+    return {"read": read, "scans": scans, "heap_fetches": fetches,
+            "hit": int(hit.group(1)) if hit else 0, "disk": int(disk.group(1)) if disk else 0,
+            "time_ms": float((re.search(r"Execution Time: ([0-9.]+)", plan) or [0, 0])[1]),
+            "planning_ms": float((re.search(r"Planning Time: ([0-9.]+)", plan) or [0, 0])[1]),
+            "seq_scan": "Seq Scan on market_signals" in plan, "groups": nodes[0]["rows"] if nodes else 0}
+
+
+def explain_market(ctx):
+    """EXPLAIN (ANALYZE, BUFFERS) of the statistics of one item over one year, for the District de
+    Bamako (the région with the most places) and for one of its communes, after one warm-up run."""
+    pg = ctx.pg
+    out = []
+    item_id = pg.psql("SELECT id FROM catalog_items WHERE name = 'Riz local';").strip()
+    for level, place in (("region", "District de Bamako"), ("commune", "Commune III")):
+        place_id = pg.psql(f"SELECT id FROM catalog_places WHERE level = '{level}' AND name = {sql_literal(place)};").strip()
+        literal = MARKET_STATS_SQL.format(place=sql_literal(place_id) + "::uuid", item=sql_literal(item_id) + "::uuid",
+                                          start="DATE '2024-01-01'", end="DATE '2024-12-31'")
+        # In one session: the first run warms the backend's caches as well as shared buffers.
+        out_lines = pg.psql(f"SELECT coalesce(sum(count), 0) FROM ({literal}) AS q;\n"
+                            f"EXPLAIN (ANALYZE, BUFFERS)\n{literal};").rstrip().split("\n")
+        counted, plan = out_lines[0].strip(), "\n".join(out_lines[1:])
+        summary = plan_summary(plan)
+        summary.update(level=level, place=place, item="Riz local", literal=literal, plan=plan, counted=int(counted))
+        say(f"market: EXPLAIN, Riz local in 2024, {level} {place}: {summary['time_ms']:.1f} ms, "
+            f"{summary['read']:,} rows read from market_signals ({', '.join(summary['scans']) or 'no scan'}), "
+            f"{summary['counted']:,} signals counted")
+        out.append(summary)
+    return out
+
+
+def market_pgbench_script(level, tables):
+    """A transaction: draw an item, a région or commune and a one-year window; look their ids up
+    (\\gset, one round trip), then the statistics query with them as parameters."""
+    targets = tables["regions"] if level == "region" else tables["communes"]
+    return (f"\\set i random(1, {tables['items']})\n"
+            f"\\set t random(1, {targets})\n"
+            f"\\set d random(0, {MARKET_DAYS - MARKET_WINDOW_DAYS})\n"
+            "SELECT i.item_id AS item, t.id AS place FROM bench_market_items i, bench_market_targets t\n"
+            f"WHERE i.n = :i AND t.level = '{level}' AND t.n = :t \\gset\n"
+            + MARKET_STATS_SQL.format(place=":place", item=":item",
+                                      start=f"DATE '{MARKET_FIRST_DAY}' + (:d)::int",
+                                      end=f"DATE '{MARKET_FIRST_DAY}' + (:d)::int + {MARKET_WINDOW_DAYS - 1}") + ";\n")
+
+
+def market_paths(pg, count, seed=7):
+    """`count` GET /api/market/stats paths: a random item (by name one time in two, else by id), a
+    random région or commune (by id; by name for the District de Bamako and Bamako's communes, whose
+    names are unique), a random one-year window, a random group."""
+    import random
+    import urllib.parse
+    rng = random.Random(seed)
+    items = [line.split("|") for line in pg.psql("SELECT item_id, name FROM bench_market_items ORDER BY n;").splitlines() if line]
+    targets = [line.split("|") for line in pg.psql("SELECT level, id, name FROM bench_market_targets ORDER BY level, n;").splitlines() if line]
+    first = datetime.date.fromisoformat(MARKET_FIRST_DAY)
+    paths = []
+    for _ in range(count):
+        item_id, item_name = rng.choice(items)
+        level, place_id, place_name = rng.choice(targets)
+        unique_name = place_name == "District de Bamako" or place_name.startswith("Commune ")
+        start = first + datetime.timedelta(days=rng.randrange(MARKET_DAYS - MARKET_WINDOW_DAYS + 1))
+        end = start + datetime.timedelta(days=MARKET_WINDOW_DAYS - 1)
+        query = {"item": item_name if rng.random() < 0.5 else item_id,
+                 "place": place_name if unique_name and rng.random() < 0.5 else place_id,
+                 "from": start.isoformat(), "to": end.isoformat(), "group": rng.choice(MARKET_GROUPS)}
+        paths.append("/api/market/stats?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote))
+    return paths
+
+
+def sequential_requests(server, paths):
+    """Each path once, one after the other on one keep-alive connection: latency percentiles
+    measured by the client (time to the whole response), and the statuses."""
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    latencies, statuses, rows = [], {}, 0
+    try:
+        for path in paths:
+            t0 = time.perf_counter()
+            connection.request("GET", path)
+            response = connection.getresponse()
+            body = response.read()
+            latencies.append((time.perf_counter() - t0) * 1e6)
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.status == 200:
+                try:
+                    rows += len(json.loads(body).get("rows", []))
+                except ValueError:
+                    pass
+    finally:
+        connection.close()
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))]
+
+    return {"requests": len(latencies), "p50_us": pct(50), "p95_us": pct(95), "p99_us": pct(99),
+            "mean_us": sum(latencies) / len(latencies), "statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "rows_per_request": rows / max(1, statuses.get(200, 0))}
+
+
+def probe_market_endpoint(server, path):
+    """None when GET path answers 200 with a JSON object holding `rows`, else why not."""
+    try:
+        with urllib.request.urlopen(server.base() + path, timeout=30) as response:
+            body = response.read()
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return (f"GET /api/market/stats answered 404: the service (`{os.path.basename(server.args.dms_bin)}`) "
+                    "has no such endpoint yet; its SQL was measured with pgbench only")
+        return f"GET /api/market/stats answered {error.code}: {error.read()[:200].decode('utf-8', 'replace')}"
+    except (urllib.error.URLError, OSError) as error:
+        return f"GET /api/market/stats failed: {error}"
+    try:
+        if isinstance(json.loads(body).get("rows"), list):
+            return None
+    except (ValueError, AttributeError):
+        pass
+    return f"GET /api/market/stats answered 200 without a `rows` list: {body[:200].decode('utf-8', 'replace')}"
+
+
+def run_market(ctx, connections, duration, pool):
+    args = ctx.args
+    pg = ctx.pg
+    count = args.market_signals
+    market = ctx.market
+    market.update(signals_wanted=count, connections=connections, duration=duration, pool=pool,
+                  sql=MARKET_STATS_SQL.format(place=":place", item=":item", start=":from", end=":to"))
+    say(f"market: fresh database, migrate, {count:,} signals")
+    fresh_database(ctx)
+    added = migrations_from_tree(ctx)
+    if added:
+        say(f"market: the binary's migrations end before {added[0]}: applied {', '.join(added)} from Sources/ with psql")
+    market["migrations_from_tree"] = added
+    tables = market_tables(ctx)
+    market["tables"] = tables
+    market["load"] = load_signals(ctx, count)
+    market["explains"] = explain_market(ctx)
+
+    market["pgbench"] = []
+    for level in ("region", "commune"):
+        script = market_pgbench_script(level, tables)
+        market["pgbench_script_" + level] = script
+        for c in connections:
+            say(f"market: pgbench, the statistics SQL for {MARKET_LABELS[level]}, c{c}, {duration} s")
+            r = run_pgbench(ctx, "market_" + level, script, c, duration, count)
+            r["level"] = level
+            market["pgbench"].append(r)
+            say(f"   {r['rate']:,.0f} tx/s, p50 {fmt_ms(r['p50_us'])} ms, p95 {fmt_ms(r['p95_us'])} ms, "
+                f"p99 {fmt_ms(r['p99_us'])} ms, failed {r['non2xx']}; CPU {r['cpu_pg_us']:,.0f} µs/tx in PostgreSQL")
+
+    server = Server(args, pg, pool, os.path.join(args.work, f"server_market_{pool}.log"))
+    say(f"market: starting the service (DMS_POOL_SIZE={pool}) for GET /api/market/stats")
+    server.start()
+    try:
+        paths = market_paths(pg, 2000)
+        # The probe names item and place by id (a name could be refused as ambiguous, a 422 that
+        # says nothing about whether the endpoint exists).
+        probe = pg.psql("SELECT i.item_id, t.id FROM bench_market_items i, bench_market_targets t "
+                        "WHERE i.n = 1 AND t.level = 'region' AND t.name = 'District de Bamako';").strip().split("|")
+        reason = probe_market_endpoint(server, f"/api/market/stats?item={probe[0]}&place={probe[1]}"
+                                               f"&from={MARKET_FIRST_DAY}&to=2025-12-31&group=month")
+        if reason:
+            say("market: skipping the endpoint measurements: " + reason)
+            market["endpoint_skipped"] = reason
+            return
+        say(f"market: {MARKET_SEQUENTIAL} sequential requests")
+        market["sequential"] = sequential_requests(server, paths[:MARKET_SEQUENTIAL])
+        seq = market["sequential"]
+        say(f"   p50 {fmt_ms(seq['p50_us'])} ms, p95 {fmt_ms(seq['p95_us'])} ms, p99 {fmt_ms(seq['p99_us'])} ms; "
+            f"statuses {seq['statuses']}")
+        if shutil.which("wrk") is None:
+            market["wrk_skipped"] = "wrk is not installed (scripts/bench installs it)"
+            say("market: skipping wrk: " + market["wrk_skipped"])
+            return
+        paths_file = os.path.join(args.work, "market_paths.txt")
+        with open(paths_file, "w") as f:
+            f.write("\n".join(paths) + "\n")
+        market["wrk"] = []
+        for c in sorted({TARGET_CONNECTIONS} | set(connections)):
+            say(f"market: wrk GET /api/market/stats, c{c}, {duration} s")
+            try:
+                r = run_wrk(ctx, server, "market_wrk", "/", c, duration, ctx.lua["paths"], [paths_file])
+            except ServerGone as gone:
+                note = f"market: the service exited (status {gone.args[0]}) during wrk c{c}; the market step stopped there"
+                say("warning: " + note)
+                ctx.notes.append(note)
+                return
+            market["wrk"].append(r)
+            say(f"   {r['rate']:,.0f}/s, p50 {fmt_ms(r['p50_us'])} ms, p95 {fmt_ms(r['p95_us'])} ms, "
+                f"p99 {fmt_ms(r['p99_us'])} ms, errors {r['non2xx']}+{r['socket_errors']}")
+        market["hwm_mb"] = (server.hwm_kb() or 0) / 1024
+    finally:
+        server.stop()
+
+
+def market_section(ctx):
+    """The report's section for the market step (empty when it did not run)."""
+    m = ctx.market
+    if not m or "load" not in m:
+        return []
+    load, tables = m["load"], m["tables"]
+    target = MARKET_TARGET_P95_MS * 1000
+    parts = [
+        "## Market statistics (GET /api/market/stats)", "",
+        f"{load['signals']:,} market signals ({load['validated']:,} validated, {load['proposed']:,} left proposed) on "
+        f"{load['items']} items, each priced in its own seeded units, at {load['places']} places (the seeded markets "
+        f"and communes), observed from {load['first_day']} to {load['last_day']}. Loaded through the table's triggers "
+        f"in {load['total_s']:.1f} s: INSERT {load['insert_s']:.1f} s ({load['signals'] / load['insert_s']:,.0f} rows/s, "
+        f"batches of {MARKET_BATCH:,}), validation by UPDATE {load['validate_s']:.1f} s "
+        f"({load['validated'] / max(load['validate_s'], 1e-9):,.0f} rows/s), VACUUM ANALYZE and CHECKPOINT "
+        f"{load['vacuum_s']:.1f} s. Table and indexes {load['table_mb']:,.0f} MB, of which the statistics index "
+        f"(`market_signals_stats_idx`, validated signals only) {load['stats_index_mb']:,.0f} MB."
+        + (f" The binary's migrations end before {m['migrations_from_tree'][0]}: "
+           f"{', '.join(m['migrations_from_tree'])} came from Sources/ (psql)." if m.get("migrations_from_tree") else ""), "",
+        "The statement (the endpoint's SQL for group=month; quarter and year change only the period's format):", "",
+        "```sql", m["sql"] + ";", "```", "",
+        f"pgbench -M extended runs it with a random item (of {tables['items']}), a random région (of the "
+        f"{tables['regions']} with signals) or commune (of {tables['communes']}) and a random one-year window; each "
+        "transaction first "
+        "looks the two ids up (`\\gset`, one short round trip included in the latency). "
+        f"Target: p95 < {MARKET_TARGET_P95_MS} ms (reported, not enforced).", "",
+        "| :place | conns | tx/s | p50 ms | p95 ms | p99 ms | failed | CPU µs/tx pg · pgbench | p95 < 50 ms? |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in m.get("pgbench", []):
+        met = "yes" if r["p95_us"] is not None and r["p95_us"] < target else "**no**"
+        parts.append(f"| {MARKET_LABELS[r['level']]} | {r['connections']} | {fmt_int(r['rate'])} | {fmt_ms(r['p50_us'])} "
+                     f"| {fmt_ms(r['p95_us'])} | {fmt_ms(r['p99_us'])} | {r['non2xx']} "
+                     f"| {r['cpu_pg_us']:,.0f} · {r['cpu_client_us']:,.0f} | {met} |")
+    parts += ["", "EXPLAIN (ANALYZE, BUFFERS) of one typical query each (Riz local, 2024, after one run of the same "
+              "query in the same session): rows read from `market_signals` are those its scans returned plus any a "
+              "filter removed. EXPLAIN ANALYZE times every row it passes between nodes, so its execution time is above "
+              "the query's own (compare pgbench at c1).", "",
+              "| :place | execution ms | planning ms | rows read from market_signals | scans | heap fetches "
+              "| buffers hit · read | signals counted | periods |", "|---|---|---|---|---|---|---|---|---|"]
+    for e in m.get("explains", []):
+        scans = ", ".join(sorted(set(e["scans"]))) + (" (**sequential scan**)" if e["seq_scan"] else "")
+        parts.append(f"| {e['place']} ({e['level']}) | {e['time_ms']:.2f} | {e['planning_ms']:.2f} | {e['read']:,} "
+                     f"| {scans} | {e['heap_fetches']:,} | {e['hit']:,} · {e['disk']:,} | {e['counted']:,} | {e['groups']} |")
+    parts.append("")
+    if m.get("endpoint_skipped"):
+        parts += [f"The endpoint was not measured: {m['endpoint_skipped']}.", ""]
+    elif m.get("sequential"):
+        seq = m["sequential"]
+        met = "yes" if seq["p95_us"] < target else "**no**"
+        parts += [f"The endpoint, {seq['requests']} sequential requests on one keep-alive connection (item by name or "
+                  "id, place by id or by name, one-year windows, group month, quarter or year): "
+                  f"p50 {fmt_ms(seq['p50_us'])} ms, p95 {fmt_ms(seq['p95_us'])} ms (< {MARKET_TARGET_P95_MS} ms: {met}), "
+                  f"p99 {fmt_ms(seq['p99_us'])} ms; statuses "
+                  + ", ".join(f"{code} × {n:,}" for code, n in seq["statuses"].items()) + "; "
+                  f"{seq['rows_per_request']:.1f} rows per 200 response.", ""]
+        if m.get("wrk"):
+            parts += ["| test | conns | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket err | CPU µs/req app · pg · wrk |",
+                      "|---|---|---|---|---|---|---|---|---|"]
+            for r in m["wrk"]:
+                cpu = " · ".join("—" if r[k] is None else f"{r[k]:,.0f}" for k in ("cpu_app_us", "cpu_pg_us", "cpu_client_us"))
+                parts.append(f"| wrk GET /api/market/stats | {r['connections']} | {fmt_int(r['rate'])} | {fmt_ms(r['p50_us'])} "
+                             f"| {fmt_ms(r.get('p95_us'))} | {fmt_ms(r['p99_us'])} | {r['non2xx']} | {r['socket_errors']} | {cpu} |")
+            parts.append("")
+        elif m.get("wrk_skipped"):
+            parts += [f"wrk was not run: {m['wrk_skipped']}.", ""]
+    for e in m.get("explains", []):
+        parts += [f"### Plan: Riz local in 2024, {e['level']} {e['place']}", "", "```", e["plan"], "```", ""]
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------
 # the report
 
 def machine_info(args, pg):
@@ -1050,14 +1557,17 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
     table = main_table(ctx, pool, machine["cores"])
     mode = ("quick" if args.quick else "full") + f" (`{getattr(args, 'command', None) or 'scripts/bench'}`)"
     sql_rows = [r for r in ctx.results if r["test"].startswith("sql_") and r["pool"] == pool]
+    steps = getattr(args, "steps", None) or ["cases"]
     parts = [
         "# Benchmarks",
         "",
         "Generated by `scripts/bench`; do not edit by hand, run it again. These are measurements, not a",
         "test: nothing fails when a target is missed. How to read and reproduce them is at the end.",
         "",
-        f"- **Run**: {mode}, {machine['date']}, {elapsed / 60:.1f} min; rows {', '.join(f'{r:,}' for r in args.rows)}; "
-        f"connections {', '.join(map(str, args.connections))}; {args.duration} s per measurement.",
+        f"- **Run**: {mode}, {machine['date']}, {elapsed / 60:.1f} min; steps {', '.join(steps)}; "
+        + (f"rows {', '.join(f'{r:,}' for r in args.rows)}; " if "cases" in steps else "")
+        + (f"{args.market_signals:,} market signals; " if "market" in steps else "")
+        + f"connections {', '.join(map(str, args.connections))}; {args.duration} s per measurement.",
         f"- **Commit**: `{machine['commit']}` (`{machine['dms']}`, release build).",
         f"- **Machine**: {machine['cores']} cores ({machine['model']}), {machine['memory_gb']:.1f} GB memory, "
         f"Linux {machine['kernel']}; the service, PostgreSQL and the load generator share these cores.",
@@ -1072,8 +1582,9 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
         "",
         "## Results",
         "",
-        table,
+        table if ctx.results else "No case measurements in this run (`--steps` without `cases`).",
         "",
+    ] + ([] if not ctx.results else [
         "Ratios: POST /api/cases and POST /api/decide against pgbench INSERT, the GETs against pgbench SELECT, "
         "same row count and connections. CPU µs/req: CPU time of the service process, of all PostgreSQL processes "
         "and of the load generator (wrk or pgbench) over the run, divided by the requests served; their sum bounds "
@@ -1085,7 +1596,7 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
         "",
         summary_lines(ctx, pool),
         "",
-    ]
+    ])
     if sql_rows:
         parts += ["## The service's own SQL in pgbench", "",
                   "The statements the service sent for one request of each endpoint (captured from PostgreSQL's log with "
@@ -1131,6 +1642,7 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
             parts += [f"### {what}", "", verdict, "", "```sql", e["literal"], "```", "",
                       f"Sent as: `{' '.join(e['sql'].split())}` with {params or 'no parameters'}.", "",
                       "```", e["plan"], "```", ""]
+    parts += market_section(ctx)
     parts += [
         "## Method",
         "",
@@ -1154,8 +1666,19 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
         "column; socket errors are wrk's connect, read, write and timeout errors.",
         "- Server RSS: VmRSS of the process sampled every 0.2 s during each run (the peak is shown), and VmHWM "
         "when the service stops.",
-        "- Reproduce: `scripts/bench` (full, about 20 minutes), `scripts/bench --quick` (under 3 minutes, written "
-        "to `.pgbench/BENCHMARKS-quick.md`), `scripts/bench --help` for the options.",
+        "- Market step (`--steps market`): a fresh database migrated by `dms migrate` (plus, with a binary older than "
+        "the tree, the tree's missing migrations applied with psql), whose migration 0009 seeds the catalogs. Signals "
+        f"are inserted {MARKET_BATCH:,} per statement from `generate_series` with `setseed(0.42)`: an item of "
+        f"`MARKET_ITEMS` (scripts/bench_lib.py) with one of its units, a seeded market or commune, a day among {MARKET_DAYS:,}, "
+        "a price around the item's with a trend, a season and ±15 % noise; the table's trigger makes each `proposed` and "
+        "computes its price per base unit. One `UPDATE … SET status = 'validated'` per sixteenth of the id space then "
+        f"validates those whose id's last byte is below {MARKET_VALIDATED_BELOW} (≈ 90 %), through the review trigger. "
+        "`VACUUM ANALYZE` and `CHECKPOINT` follow. pgbench, EXPLAIN, then the service: one probe request (a 404 skips "
+        f"the endpoint, with the reason), {MARKET_SEQUENTIAL} sequential requests, wrk at c{TARGET_CONNECTIONS} "
+        "and the run's other connection counts over 2,000 prepared paths.",
+        "- Reproduce: `scripts/bench` (full, about 25 minutes), `scripts/bench --quick` (a few minutes, written "
+        "to `.pgbench/BENCHMARKS-quick.md`), `scripts/bench --steps market` (the market step alone, written to "
+        "`.pgbench/BENCHMARKS-partial.md`), `scripts/bench --help` for the options.",
         "",
     ]
     return "\n".join(parts), table
@@ -1180,6 +1703,8 @@ def keep_notes(path, document):
     anchor = "\n## The service's own SQL" if "\n## The service's own SQL" in document else "\n## Pool size sweep"
     if anchor not in document:
         anchor = "\n## List queries"
+    if anchor not in document:
+        anchor = "\n## Market statistics"
     at = document.find(anchor)
     if at < 0:
         return document + "\n" + notes + "\n"
@@ -1188,18 +1713,40 @@ def keep_notes(path, document):
 
 # ---------------------------------------------------------------------------------------------
 
+STEPS = ("cases", "market")
+
+
+def step_list(text):
+    steps = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [step for step in steps if step not in STEPS]
+    if not steps or unknown:
+        raise argparse.ArgumentTypeError(f"expected steps among {', '.join(STEPS)}, got '{text}'")
+    return [step for step in STEPS if step in steps]
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="scripts/bench",
         description="Benchmark DMS: a release build on a throw-away PostgreSQL cluster (.pgbench/, loopback only); "
                     "pgbench for the database's limit, wrk against the service; prints a markdown table and writes "
-                    "docs/BENCHMARKS.md. It reports numbers and never fails on them.",
+                    "docs/BENCHMARKS.md. It reports numbers and never fails on them. Steps: `cases` (1k/10k/100k "
+                    "cases: create, read, list, decide) and `market` (1,000,000 market signals on the seeded "
+                    "catalogs, loaded through the triggers and ~90 % validated; the statistics SQL of "
+                    "GET /api/market/stats with pgbench and EXPLAIN (ANALYZE, BUFFERS), then the endpoint with "
+                    "sequential requests and wrk, skipped with the reason when it answers 404; target p95 < 50 ms).",
         epilog="Environment: DMS_BIN=path uses that binary (no build; DMS_COMMIT=label names its code in the report); "
                "the build goes to .build-release/. "
                "The machine's load is recorded, not controlled: run it on an idle machine.")
     parser.add_argument("--quick", action="store_true",
-                        help="rows 1000,10000, 16 connections, 5 s per run, no SQL baselines (under 3 minutes); "
-                             "writes .pgbench/BENCHMARKS-quick.md unless --out")
+                        help="rows 1000,10000, 16 connections, 5 s per run, no SQL baselines, 100,000 market signals "
+                             "(a few minutes); writes .pgbench/BENCHMARKS-quick.md unless --out")
+    parser.add_argument("--steps", type=step_list, metavar="LIST",
+                        help="which steps to run, comma-separated: cases, market (default both). A run without every "
+                             "step writes .pgbench/BENCHMARKS-partial.md unless --out, so that docs/BENCHMARKS.md "
+                             "keeps a whole run")
+    parser.add_argument("--market-signals", type=int, metavar="N",
+                        help=f"market signals to load for the market step (default {MARKET_SIGNALS:,}; "
+                             f"{MARKET_SIGNALS_QUICK:,} with --quick)")
     parser.add_argument("--rows", type=int_list, help="row counts to load (default 1000,10000,100000)")
     parser.add_argument("--connections", type=int_list, help="wrk/pgbench connections (default 1,16,64)")
     parser.add_argument("--duration", type=int, help="seconds per measurement (default 10)")
@@ -1223,6 +1770,10 @@ def parse_args(argv):
         args.connections = args.connections or [16]
         args.duration = args.duration or 5
         args.no_sql_baselines = True
+    args.steps = args.steps or list(STEPS)
+    args.market_signals = args.market_signals or (MARKET_SIGNALS_QUICK if args.quick else MARKET_SIGNALS)
+    if not 1_000 <= args.market_signals <= 10_000_000:
+        parser.error("--market-signals must be between 1,000 and 10,000,000")
     args.rows = args.rows or [1000, 10000, 100000]
     args.connections = args.connections or [1, 16, 64]
     args.duration = args.duration or 10
@@ -1239,8 +1790,14 @@ def parse_args(argv):
     if not 1 <= args.threads <= 16:
         parser.error("--threads must be between 1 and 16")
     args.out_given = args.out is not None
+    args.partial = list(args.steps) != list(STEPS)
     if args.out is None:
-        args.out = os.path.join(ROOT, ".pgbench", "BENCHMARKS-quick.md") if args.quick else os.path.join(ROOT, "docs", "BENCHMARKS.md")
+        if args.quick:
+            args.out = os.path.join(ROOT, ".pgbench", "BENCHMARKS-quick.md")
+        elif args.partial:
+            args.out = os.path.join(ROOT, ".pgbench", "BENCHMARKS-partial.md")
+        else:
+            args.out = os.path.join(ROOT, "docs", "BENCHMARKS.md")
     args.sweep_rows = 10_000
     args.sweep_duration = 5
     return args
@@ -1280,21 +1837,28 @@ def main(argv):
         if args.pool_size is None:
             pool = best
 
-    all_tests = ["pg_select", "pg_insert"] + READS + ["post_case", "decide"]
-    largest = max(args.rows)
-    for rows in args.rows:
-        run_rows(ctx, rows, args.connections, args.duration, pool, all_tests,
-                 explain=(rows == largest), baselines=not args.no_sql_baselines)
+    if "cases" in args.steps:
+        all_tests = ["pg_select", "pg_insert"] + READS + ["post_case", "decide"]
+        largest = max(args.rows)
+        for rows in args.rows:
+            run_rows(ctx, rows, args.connections, args.duration, pool, all_tests,
+                     explain=(rows == largest), baselines=not args.no_sql_baselines)
+    if "market" in args.steps:
+        run_market(ctx, args.connections, args.duration, pool)
 
     state = {
         "args": dict({k: getattr(args, k) for k in ("quick", "rows", "connections", "duration", "threads", "sweep_rows",
-                                                    "sweep_duration", "out")}, command=" ".join(["scripts/bench"] + argv)),
+                                                    "sweep_duration", "out", "steps", "market_signals")},
+                     command=" ".join(["scripts/bench"] + argv)),
         "machine": machine, "load_before": load_before, "load_after": loadavg(),
         "elapsed": time.monotonic() - STARTED, "pool": pool, "results": ctx.results, "sweep": ctx.sweep,
         "explains": ctx.explains, "notes": ctx.notes, "captured": {str(k): v for k, v in ctx.captured.items()},
         "rows_info": [[rows, p, info] for (rows, p), info in ctx.rows_info.items()],
+        "market": ctx.market,
     }
-    results_path = os.path.join(ROOT, ".pgbench", "results-quick.json" if args.quick else "results.json")
+    results_path = os.path.join(ROOT, ".pgbench", "results-quick.json" if args.quick
+                                else "results-partial.json" if args.partial else "results.json")
+    os.makedirs(os.path.dirname(results_path), exist_ok=True)
     with open(results_path, "w") as f:
         json.dump(state, f, indent=1)
     write_report(state, args.out)
@@ -1309,6 +1873,7 @@ def write_report(state, out):
     ctx.notes = state.get("notes", [])
     ctx.captured = {int(k): v for k, v in state.get("captured", {}).items()}
     ctx.rows_info = {(rows, p): info for rows, p, info in state["rows_info"]}
+    ctx.market = state.get("market") or {}
     pool = state["pool"]
     document, table = report(ctx, state["machine"], state["load_before"], state["load_after"], state["elapsed"], pool)
     os.makedirs(os.path.dirname(out), exist_ok=True)
