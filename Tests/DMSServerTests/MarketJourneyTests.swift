@@ -98,7 +98,7 @@ struct MarketJourneyTests {
             let book = try Workbook(Data(buffer: response.body))
             let rows = try book.grid("Commercial")
             let line = try #require(rows.first { $0.contains("Ciment CPA 42.5") }, "\(rows)")
-            let text = line.joined(separator: " | ")
+            let text = line.joined(separator: " | ").replacingOccurrences(of: "\u{202F}", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
             #expect(text.contains("référence marché : 4 625 FCFA/sac 50 kg, médiane de 4 relevés validés, Ségou"), "\(text)")
             #expect(text.contains("à confirmer"), "an automatic match is said to be one: \(text)")
             let iron = try #require(rows.first { $0.contains("Fer à béton HA 10") })

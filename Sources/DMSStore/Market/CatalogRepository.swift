@@ -112,7 +112,9 @@ public struct CatalogRepository: Sendable {
             return entry
         }
         let candidates = try await Self.candidates(kind, name, wordMatch: loose, on: connection, logger: logger)
-        let close = candidates.filter { $0.1 >= CatalogLookup.threshold }
+        // An exact name (or alias) wins over names that merely contain the words (`mil`, not `gros mil`).
+        let exact = try await Self.exactMatches(kind, name, on: connection, logger: logger)
+        let close = exact.isEmpty ? candidates.filter { $0.1 >= CatalogLookup.threshold } : exact.map { ($0, 1.0) }
         guard let best = close.first else {
             let scored = try await Self.candidates(kind, name, wordMatch: true, on: connection, logger: logger).prefix(CatalogLookup.suggestionCount)
             let suggestions = try await Self.entries(kind, scored.map { ($0.0, $0.1) }, on: connection, logger: logger).map(\.label)
@@ -152,6 +154,12 @@ public struct CatalogRepository: Sendable {
             LIMIT 50
             """, logger: logger)
         return try await rows.decode((UUID, Double).self).all()
+    }
+
+    static func exactMatches(_ kind: CatalogKind, _ name: String, on connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
+        try await connection.query("""
+            SELECT DISTINCT entry_id FROM catalog_names WHERE kind = \(kind.rawValue) AND folded = catalog_fold(\(name)) ORDER BY entry_id
+            """, logger: logger).decode(UUID.self).all()
     }
 
     @discardableResult

@@ -11,22 +11,25 @@ extension MarketRepository {
             try await client.withConnection { connection in
                 let item = try await query.item.asyncMap { try await CatalogRepository.resolve(.item, $0, field: "item", loose: true, on: connection, logger: logger) }
                 let place = try await query.place.asyncMap { try await CatalogRepository.resolve(.place, $0, field: "place", loose: true, on: connection, logger: logger) }
-                let period: String
+                // Grouped on the date truncated to its period, formatted once per row of the result.
+                let (truncate, format): (String, String)
                 switch query.group {
-                case .month: period = "to_char(s.observed_on, 'YYYY-MM')"
-                case .quarter: period = "to_char(s.observed_on, 'YYYY') || '-T' || to_char(s.observed_on, 'Q')"
-                case .year: period = "to_char(s.observed_on, 'YYYY')"
+                case .month: (truncate, format) = ("month", "to_char(g.period, 'YYYY-MM')")
+                case .quarter: (truncate, format) = ("quarter", "to_char(g.period, 'YYYY') || '-T' || to_char(g.period, 'Q')")
+                case .year: (truncate, format) = ("year", "to_char(g.period, 'YYYY')")
                 }
                 var sql = SQLBuilder("""
-                    SELECT s.item_id, i.name, i.base_unit::text, \(period) AS period, s.currency, count(*)::int,
-                           min(s.base_unit_price)::text, max(s.base_unit_price)::text, round(avg(s.base_unit_price), 2)::text,
-                           round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s.base_unit_price))::numeric, 2)::text
-                    FROM market_signals s JOIN catalog_items i ON i.id = s.item_id
+                    SELECT g.item_id, i.name, i.base_unit::text, \(format), g.currency, g.count, g.min, g.max, g.mean, g.median
+                    FROM (
+                    SELECT s.item_id, date_trunc('\(truncate)', s.observed_on)::date AS period, s.currency, count(*)::int AS count,
+                           min(s.base_unit_price)::text AS min, max(s.base_unit_price)::text AS max, round(avg(s.base_unit_price), 2)::text AS mean,
+                           round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s.base_unit_price))::numeric, 2)::text AS median
+                    FROM market_signals s
                     """)
                 if let place { sql.append(" JOIN place_ancestors a ON a.place_id = s.place_id AND a.ancestor_id = \(sql.bind(place.id))") }
                 sql.append(" WHERE s.status = 'validated' AND s.observed_on BETWEEN \(sql.bind(query.from))::date AND \(sql.bind(query.to))::date")
                 if let item { sql.append(" AND s.item_id = \(sql.bind(item.id))") }
-                sql.append(" GROUP BY s.item_id, i.name, i.base_unit, period, s.currency ORDER BY i.name, s.item_id, period, s.currency LIMIT 5000")
+                sql.append(" GROUP BY s.item_id, 2, s.currency) g JOIN catalog_items i ON i.id = g.item_id ORDER BY i.name, g.item_id, g.period, g.currency LIMIT 5000")
                 let placeRef = place.map { MarketSignal.Ref(id: $0.id, name: $0.name) }
                 var rows: [StatsRow] = []
                 let decoded = try await connection.query(sql.query, logger: logger)

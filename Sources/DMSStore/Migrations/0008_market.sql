@@ -10,7 +10,7 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 -- with its dictionary so the function is immutable and can be indexed.
 CREATE FUNCTION catalog_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
     SELECT btrim(regexp_replace(regexp_replace(regexp_replace(
-        replace(lower(public.unaccent('public.unaccent'::regdictionary, t)), ',', '.'),
+        replace(translate(lower(public.unaccent('public.unaccent'::regdictionary, t)), '²³', '23'), ',', '.'),
         '([a-z])([0-9])', '\1 \2', 'g'), '([0-9])([a-z])', '\1 \2', 'g'), '[^a-z0-9.]+', ' ', 'g'))
 $$;
 
@@ -193,6 +193,10 @@ CREATE TABLE market_signals (
 CREATE INDEX market_signals_queue_idx ON market_signals (status, proposed_at DESC, id DESC);
 CREATE INDEX market_signals_stats_idx ON market_signals (item_id, observed_on)
     INCLUDE (place_id, base_unit_price, currency) WHERE status = 'validated';
+-- Statistics for one item at one place read only that place's signals (a commune's, not the
+-- whole country's): measured 2.6 → 0.75 ms per query at 1 000 000 signals.
+CREATE INDEX market_signals_place_stats_idx ON market_signals (item_id, place_id, observed_on)
+    INCLUDE (base_unit_price, currency) WHERE status = 'validated';
 CREATE INDEX market_signals_case_idx ON market_signals (case_id) WHERE case_id IS NOT NULL;
 
 CREATE FUNCTION market_signals_normalise() RETURNS trigger LANGUAGE plpgsql AS $$
