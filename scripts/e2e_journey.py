@@ -629,6 +629,60 @@ class Journey:
             raise StepFailed(f"/dossiers/{{id}}/similaires shows {self.path()}")
         self.shot("17-similaires")
 
+    # Couche B: the market pages.
+    def survey(self):
+        self.sign_in("main")
+        self.load("/marche/releve")
+        form = self.find("form[action$='/marche/releve']")
+        # A misspelt item is refused with the closest catalog names, and what was typed stays.
+        for name, value in [("item", "Cimment"), ("unit", "sac 50 kg"), ("unit_price", "4 750"), ("place", "Segou")]:
+            self.set_field(self.find(f"input[name={name}]", form), value)
+        self.click_and_load(self.button("Enregistrer le relevé", form))
+        if "Ciment CPA 42.5" not in self.text("main"):
+            raise StepFailed(f"a misspelt item gives no suggestion: {self.page_errors()}")
+        if self.find("input[name=unit_price]").get_attribute("value") != "4 750":
+            raise StepFailed("the typed price was lost after a refusal")
+        self.shot("30-releve-refus")
+        for item, unit, price in [("ciment cpa42,5", "sac 50 kg", "4 750"), ("Ciment CPA 42.5", "tonne", "93 000"),
+                                  ("CIMENT CPA 42,5", "sac de 50 kg", "4600")]:
+            self.load("/marche/releve")
+            form = self.find("form[action$='/marche/releve']")
+            for name, value in [("item", item), ("unit", unit), ("unit_price", price), ("place", "Segou")]:
+                self.set_field(self.find(f"input[name={name}]", form), value)
+            self.click_and_load(self.button("Enregistrer le relevé", form))
+            if "Relevé enregistré" not in self.text("main"):
+                raise StepFailed(f"survey {item} {unit} {price} not recorded: {self.page_errors()}")
+        self.shot("31-releve")
+
+    def validate_signals(self):
+        self.sign_in("main")
+        self.load("/marche/validation")
+        boxes = self.driver.find_elements(By.CSS_SELECTOR, "input[type=checkbox][name=ids]")
+        if len(boxes) < 3:
+            raise StepFailed(f"the queue lists {len(boxes)} proposed signals, expected 3")
+        self.shot("32-validation")
+        for box in boxes:
+            self.reveal(box)
+            box.click()
+        self.click_and_load(self.button("Valider la sélection"))
+        if "validé" not in self.text("main"):
+            raise StepFailed(f"no confirmation after validating: {self.page_errors()}")
+
+    def market_prices(self):
+        self.sign_in("main")
+        self.load("/marche?article=Ciment+CPA+42.5&lieu=S%C3%A9gou")
+        rows = self.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+        if not rows or "3" not in rows[0].text:
+            raise StepFailed(f"the statistics do not show the 3 validated signals: {[r.text for r in rows]}")
+        if not self.driver.find_elements(By.CSS_SELECTOR, "main svg.chart"):
+            raise StepFailed("no price chart")
+        self.shot("33-marche")
+
+    def price_lines(self):
+        self.sign_in("main")
+        self.case_page("prix")
+        self.shot("34-dossier-prix", section="prix")
+
     def http(self, path, data=None):
         """A request with the browser's session cookie (for setup and headers, not for the journey)."""
         cookies = "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
@@ -815,6 +869,11 @@ class Journey:
               self.declare(key), needs=["set the committee"])
         declared = [f"declare no conflict ({a['function']}, {a['email']})" for a in self.accounts.values()]
         s("decide with the quorum present", self.decide, needs=["Analyser"] + declared)
+        s("market survey: a misspelt item refused with suggestions, three prices recorded", self.survey,
+          needs=["sign in (agent+comite+admin)"])
+        s("validation queue: validate the selection", self.validate_signals, needs=["market survey: a misspelt item refused with suggestions, three prices recorded"])
+        s("market prices: table and chart", self.market_prices, needs=["validation queue: validate the selection"])
+        s("price lines of the case", self.price_lines, needs=["Analyser"])
         s("search the case by a title word", self.search, needs=["create a case"])
         s("similar cases page", self.similar, needs=["create a case"])
         s("security headers, lang=fr", self.security_headers)

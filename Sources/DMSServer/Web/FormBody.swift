@@ -43,3 +43,23 @@ struct FormBody: Sendable {
         return value
     }
 }
+
+/// The query of a page's GET form as browsers send it (`application/x-www-form-urlencoded`:
+/// `+` is a space, `%2B` a plus). Empty values are absent.
+struct FormQuery {
+    private var values: [String: String] = [:]
+
+    init(_ request: Request) {
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            let name = decode(parts[0])
+            let value = parts.count > 1 ? decode(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+            if self.values[name] == nil, !value.isEmpty { self.values[name] = value }
+        }
+    }
+
+    subscript(_ name: String) -> String? { self.values[name] }
+}

@@ -55,10 +55,10 @@ extension WebRoutes {
     }
 
     private func statsPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        let item = query["article"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let place = query["lieu"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let group = query["par"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let query = FormQuery(request)
+        let item = query["article"]
+        let place = query["lieu"]
+        let group = query["par"]
         var model = self.chromeModel(context, title: "Prix du marché")
         model["article"] = item ?? ""
         model["lieu"] = place ?? ""
@@ -67,8 +67,7 @@ extension WebRoutes {
         }
         try await self.addDatalists(&model, context)
         do {
-            let stats = try await self.app.market.stats(item: item, place: place, from: query["de"].map(String.init).flatMap { $0.isEmpty ? nil : $0 },
-                                                        to: query["a"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }, group: group,
+            let stats = try await self.app.market.stats(item: item, place: place, from: query["de"], to: query["a"], group: group,
                                                         logger: context.logger)
             model["de"] = stats.query.from
             model["a"] = stats.query.to
@@ -111,9 +110,9 @@ extension WebRoutes {
 
     private func queuePage(_ request: Request, _ context: AppRequestContext, pageError: String? = nil,
                            status: HTTPResponse.Status = .ok) async throws -> Response {
-        let query = request.uri.queryParameters
-        let statusFilter = query["statut"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? "proposed"
-        let offset = query["depuis"].map(String.init)
+        let query = FormQuery(request)
+        let statusFilter = query["statut"] ?? "proposed"
+        let offset = query["depuis"]
         let page = try await self.app.market.list(status: statusFilter, item: nil, place: nil, limit: "50", offset: offset, logger: context.logger)
         var model = self.chromeModel(context, title: "Validation des relevés")
         let principal = try context.actor(Request.empty)
@@ -121,19 +120,26 @@ extension WebRoutes {
         model["statuses"] = SignalStatus.allCases.map { ["value": $0.rawValue, "label": $0.french, "selected": $0.rawValue == statusFilter] }
         model["total"] = page.total
         model["signals"] = page.signals.map { signal -> [String: Any] in
-            [
+            let currency = signal.currency == "XOF" ? "FCFA" : signal.currency
+            var row: [String: Any] = [
                 "id": signal.id.uuidString.lowercased(), "item": signal.item.name, "unit": signal.unit.name,
-                "price": WebFormat.grouped(signal.unitPrice) + (signal.currency == "XOF" ? "\u{202F}FCFA" : " \(signal.currency)"),
-                "base": WebFormat.grouped(signal.baseUnitPrice) + "/" + MarketWebFormat.unit(signal.baseUnit),
-                "place": signal.place.name, "vendor": signal.vendor?.name ?? "", "observedOn": MarketWebFormat.day(signal.observedOn),
-                "source": signal.source.french + (signal.sourceDetail.map { " — \($0)" } ?? ""), "caseID": signal.caseID?.uuidString.lowercased() ?? "",
-                "proposedBy": signal.proposedBy, "status": signal.status.french, "reason": signal.reason ?? "", "note": signal.note ?? "",
+                "price": WebFormat.grouped(signal.unitPrice) + "\u{202F}" + currency,
+                "base": WebFormat.grouped(signal.baseUnitPrice) + "\u{202F}" + currency + "/" + MarketWebFormat.unit(signal.baseUnit),
+                "place": signal.place.name, "observedOn": MarketWebFormat.day(signal.observedOn),
+                "source": signal.source.french + (signal.sourceDetail.map { " — \($0)" } ?? ""),
+                "proposedBy": signal.proposedBy, "status": signal.status.french,
             ]
+            // Absent, not empty: a section over an empty string would still show.
+            if let vendor = signal.vendor { row["vendor"] = vendor.name }
+            if let caseID = signal.caseID { row["caseID"] = caseID.uuidString.lowercased() }
+            if let reason = signal.reason { row["reason"] = reason }
+            if let note = signal.note { row["note"] = note }
+            return row
         }
         model["hasSignals"] = !page.signals.isEmpty
         let next = page.query.offset + page.signals.count
         if next < page.total, !page.signals.isEmpty { model["nextPage"] = "/marche/validation?statut=\(statusFilter)&depuis=\(next)" }
-        if let ok = query["ok"].map(String.init) {
+        if let ok = query["ok"] {
             let parts = ok.split(separator: "-")
             if parts.count == 2 { model["flash"] = "\(parts[0]) relevé(s) \(parts[1] == "rejetes" ? "rejeté(s), motif conservé" : "validé(s)")." }
         }

@@ -168,7 +168,7 @@ struct WebRoutes {
             try await self.html(context) {
                 let query = request.uri.queryParameters
                 var model = self.chromeModel(context, title: "Recherche")
-                let text = query["q"].map(String.init) ?? ""
+                let text = FormQuery(request)["q"] ?? ""
                 model["q"] = text
                 if !text.trimmingCharacters(in: .whitespaces).isEmpty {
                     let search = try MemorySearchQuery(text: text, caseType: nil, from: nil, to: nil, limit: "20", cursor: query["cursor"].map(String.init))
@@ -191,7 +191,7 @@ struct WebRoutes {
         let query = request.uri.queryParameters
         let status = query["statut"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let type = query["type"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let text = query["q"].map(String.init) ?? ""
+        let text = FormQuery(request)["q"] ?? ""
         let list = try CaseListQuery(limit: "50", cursor: query["cursor"].map(String.init), status: status, caseType: type,
                                      text: text.isEmpty ? nil : text)
         let page = try await self.app.listCases.run(list, logger: context.logger)
