@@ -7,15 +7,19 @@ import ServiceLifecycle
 public struct Database: Sendable {
     public let client: PostgresClient
     public let requestTimeout: Duration
+    /// Hot statements are prepared once per connection; off behind a transaction-mode pooler.
+    public let preparedStatements: Bool
 
-    public init(client: PostgresClient, requestTimeout: Duration) {
+    public init(client: PostgresClient, requestTimeout: Duration, preparedStatements: Bool = true) {
         self.client = client
         self.requestTimeout = requestTimeout
+        self.preparedStatements = preparedStatements
     }
 
     /// A pool for `config`; nothing connects until `service` runs.
     public static func connect(_ config: DatabaseConfig, pool: PoolSettings, logger: Logger) throws(ConfigError) -> Database {
-        Database(client: try PostgresClient.make(config, pool: pool, logger: logger), requestTimeout: pool.requestTimeout)
+        Database(client: try PostgresClient.make(config, pool: pool, logger: logger), requestTimeout: pool.requestTimeout,
+                 preparedStatements: !config.transactionPooler)
     }
 
     /// The pool's background work, to run beside the HTTP server (and stop after it).
@@ -45,8 +49,9 @@ public struct Database: Sendable {
     }
 
     /// Runs `body` in one transaction (BEGIN … COMMIT, ROLLBACK on error) within the deadline.
-    public func transaction<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await self.run { client in
+    public func transaction<T: Sendable>(logger: Logger, timeout: Duration? = nil,
+                                         _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await self.run(timeout: timeout) { client in
             try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         }
     }

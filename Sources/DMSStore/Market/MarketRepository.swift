@@ -38,7 +38,8 @@ public struct MarketRepository: Sendable {
     /// one by one (with the reason), the others inserted; a line identical to one imported
     /// before is a duplicate.
     public func importBatch(_ lines: [NewSignal], actor: Principal, logger: Logger) async throws -> [ImportOutcome] {
-        try await self.database.transaction(logger: logger) { connection in
+        // A batch is long work on purpose (hundreds of rows): minutes, not a request's deadline.
+        try await self.database.transaction(logger: logger, timeout: .seconds(600)) { connection in
             var cache = ResolutionCache()
             var outcomes: [ImportOutcome] = []
             for line in lines {
