@@ -199,9 +199,10 @@ class CloudPostgres:
 class Server:
     """One `dms serve` process on its own port."""
 
-    def __init__(self, cfg, database_url, name, port=None):
+    def __init__(self, cfg, database_url, name, port=None, pooler=False):
         self.cfg = cfg
         self.database_url = database_url
+        self.pooler = pooler  # PgBouncer in transaction mode in front: DMS_PGBOUNCER=1
         self.name = name
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -211,7 +212,8 @@ class Server:
 
     def spawn(self):
         env = dict(os.environ, DATABASE_URL=self.database_url, HOST="127.0.0.1", PORT=str(self.port),
-                   LOG_LEVEL=os.environ.get("FAULTS_LOG_LEVEL", "info"), DMS_AUTH="off")
+                   LOG_LEVEL=os.environ.get("FAULTS_LOG_LEVEL", "info"), DMS_AUTH="off",
+                   DMS_PGBOUNCER="1" if self.pooler else "0", DMS_RATE_LIMIT_WRITES_PER_MIN="0")
         log_file = open(self.log_path, "a")
         log_file.write(f"==== start {self.starts + 1} at {time.strftime('%H:%M:%S')}\n")
         log_file.flush()
@@ -675,7 +677,7 @@ class Harness:
         try:
             log(f"{step.name}: starting the cloud-style profile (TLS, SCRAM, PgBouncer transaction mode)")
             url = cloud.start_pooler()      # a fresh .pgfaults/cloudpg: the database is empty
-            server = Server(self.cfg, url, "pooler")
+            server = Server(self.cfg, url, "pooler", pooler=True)
             server.start()
             pid_before = server.proc.pid
             load = Load([server.base], tag="bouncer", threads=self.threads)

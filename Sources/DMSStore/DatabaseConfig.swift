@@ -16,6 +16,9 @@ public struct DatabaseConfig: Sendable, Hashable {
     public var database: String
     public var sslMode: SSLMode
     public var sslRootCert: String?
+    /// A transaction-mode pooler (PgBouncer) sits in front: statements are never prepared by
+    /// name. Declared by `?pgbouncer=true` in the URL (as other drivers spell it) or `DMS_PGBOUNCER=1`.
+    public var transactionPooler: Bool = false
 
     public init(host: String, port: Int = 5432, username: String, password: String?, database: String, sslMode: SSLMode = .prefer, sslRootCert: String? = nil) {
         self.host = host
@@ -48,6 +51,7 @@ public struct DatabaseConfig: Sendable, Hashable {
         }
         var sslMode = SSLMode.prefer
         var rootCert: String?
+        var pooler = false
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -58,6 +62,12 @@ public struct DatabaseConfig: Sendable, Hashable {
                 sslMode = mode
             case "sslrootcert":
                 rootCert = item.value
+            case "pgbouncer":
+                switch item.value?.lowercased() {
+                case "true", "1", "yes": pooler = true
+                case "false", "0", "no": pooler = false
+                default: throw ConfigError("DATABASE_URL pgbouncer='\(item.value ?? "")' must be true or false")
+                }
             default:
                 continue  // libpq accepts many options that do not concern us (application_name, …)
             }
@@ -73,6 +83,7 @@ public struct DatabaseConfig: Sendable, Hashable {
             password: components.percentEncodedPassword.flatMap { $0.removingPercentEncoding },
             database: database, sslMode: sslMode, sslRootCert: rootCert
         )
+        self.transactionPooler = pooler
     }
 
     /// The URL with the password masked: safe for logs, errors and proof documents.
@@ -80,6 +91,7 @@ public struct DatabaseConfig: Sendable, Hashable {
         let secret = self.password == nil ? "" : ":***"
         var query = "sslmode=\(self.sslMode.rawValue)"
         if let cert = self.sslRootCert { query += "&sslrootcert=\(cert)" }
+        if self.transactionPooler { query += "&pgbouncer=true" }
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         return "postgres://\(self.username)\(secret)@\(host):\(self.port)/\(self.database)?\(query)"
     }

@@ -20,11 +20,15 @@ struct DatabaseOptions: ParsableArguments {
         guard let url = self.databaseURL ?? Env.string("DATABASE_URL") else {
             throw ValidationError("DATABASE_URL is not set; e.g. DATABASE_URL=postgres://dms:secret@127.0.0.1:5432/dms?sslmode=disable")
         }
+        var config: DatabaseConfig
         do {
-            return try DatabaseConfig(url: url)
+            config = try DatabaseConfig(url: url)
         } catch {
             throw ValidationError(error.message)
         }
+        // DMS_PGBOUNCER=1: a transaction-mode pooler in front (the same as ?pgbouncer=true).
+        if try Env.flag("DMS_PGBOUNCER") { config.transactionPooler = true }
+        return config
     }
 
     func pool() throws -> PoolSettings {
