@@ -1,4 +1,6 @@
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 
 /// Runs `operation` but answers by `timeout` whatever it does: the caller gets `onTimeout()`
 /// while a stuck operation (a query on a half-dead connection, say) is cancelled and left to
@@ -13,8 +15,11 @@ func withDeadline<T: Sendable>(
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             let work = Task { outcome.finish(with: await Result(catching: operation)) }
-            let timer = Task {
-                try await Task.sleep(for: timeout)
+            // The timer is an event loop's scheduled task (no second Swift task, no sleeping
+            // thread): cancelled as soon as the work finishes.
+            let components = timeout.components
+            let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) {
                 if outcome.finish(with: .failure(onTimeout())) { work.cancel() }
             }
             outcome.start(continuation, onFinish: { work.cancel(); timer.cancel() })

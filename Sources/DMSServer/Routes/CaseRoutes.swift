@@ -10,22 +10,20 @@ struct CaseRoutes {
     let json: JSONRequest
 
     func register(on router: Router<AppRequestContext>) {
-        router.post("/api/cases") { request, context -> EditedResponse<CaseDTO> in
+        router.post("/api/cases") { request, context -> CreatedCaseJSON in
             let body = try await json.decode(CreateCaseRequest.self, from: request)
             let created = try await app.createCase.run(caseType: body.caseType, title: body.title, lot: body.lot,
                                                        actor: try context.actor(request), logger: context.logger)
-            return EditedResponse(status: .created, headers: [.location: "/api/cases/\(created.id.uuidString.lowercased())"],
-                                  response: CaseDTO(created))
+            return CreatedCaseJSON(record: created)
         }
 
-        router.get("/api/cases") { request, context -> PageDTO<CaseDTO> in
+        router.get("/api/cases") { request, context -> CasePageJSON in
             let query = request.uri.queryParameters
             let listQuery = try CaseListQuery(
                 limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init),
                 status: query["status"].map(String.init), caseType: query["case_type"].map(String.init),
                 text: query["q"].map(String.init))
-            let page = try await app.listCases.run(listQuery, logger: context.logger)
-            return PageDTO(items: page.items.map(CaseDTO.init), nextCursor: page.nextCursor)
+            return CasePageJSON(page: try await app.listCases.run(listQuery, logger: context.logger))
         }
 
         router.get("/api/cases/{id}") { _, context -> CaseDetailDTO in
