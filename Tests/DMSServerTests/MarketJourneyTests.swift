@@ -74,6 +74,9 @@ struct MarketJourneyTests {
             #expect(reference["count"] as? Int == 4 && (reference["in_line_unit"] as? NSNumber)?.intValue == 4625, "\(reference)")
             #expect((confirmed["reference_text"] as? String)?.hasPrefix("référence marché : 4625 FCFA/sac 50 kg, médiane de 4 relevés validés, Ségou") == true,
                     "\(confirmed)")
+            // The case page shows the line, its match and the reference, in words.
+            let page = String(buffer: try await client.execute(uri: "/dossiers/\(first)", method: .get, headers: [:], body: nil).body)
+            #expect(page.contains("Bordereaux des prix") && page.contains("confirmé par") && page.contains("médiane de 4 relevés validés"), "\(page.prefix(200))")
             let before = try await client.send(.get, "/api/market/signals?status=proposed")
             #expect(try before.object()["total"] as? Int == 0)
 

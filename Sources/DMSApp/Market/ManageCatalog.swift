@@ -13,6 +13,11 @@ public struct ManageCatalog: Sendable {
         return try await self.catalog.search(kind, query: query, limit: limit, logger: logger)
     }
 
+    /// Every entry's own name (up to 2 000), for the pages' pick lists.
+    public func names(_ kind: CatalogKind, logger: Logger) async throws -> [String] {
+        try await self.catalog.search(kind, query: nil, limit: 2_000, logger: logger).map(\.name)
+    }
+
     public func entry(_ kind: CatalogKind, id: UUID, logger: Logger) async throws -> CatalogEntry {
         try await self.catalog.entry(kind, id: id, logger: logger)
     }

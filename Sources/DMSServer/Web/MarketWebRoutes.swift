@@ -149,9 +149,11 @@ extension WebRoutes {
 
     /// Names to pick from while typing (the server still accepts any spelling close enough).
     private func addDatalists(_ model: inout [String: Any], _ context: AppRequestContext) async throws {
-        model["itemNames"] = try await self.app.catalog.search(.item, query: nil, limit: "100", logger: context.logger).map(\.name)
-        model["unitNames"] = try await self.app.catalog.search(.unit, query: nil, limit: "100", logger: context.logger).map(\.name)
-        model["placeNames"] = try await self.app.catalog.search(.place, query: nil, limit: "100", logger: context.logger).map(\.name)
+        model["itemNames"] = try await self.app.catalog.names(.item, logger: context.logger)
+        model["unitNames"] = try await self.app.catalog.names(.unit, logger: context.logger)
+        // Place names repeat (Ségou the région, cercle, commune): each once in the list.
+        var seen = Set<String>()
+        model["placeNames"] = try await self.app.catalog.names(.place, logger: context.logger).filter { seen.insert($0).inserted }
     }
 }
 

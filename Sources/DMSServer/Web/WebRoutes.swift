@@ -239,8 +239,17 @@ struct WebRoutes {
         chrome.flash = flash
         chrome.pageError = pageError
         let principal = try context.actor(Request.empty)
-        return self.pages.page("dossier", WebModels.casePage(view, reports: reports, committee: committee, principal: principal, chrome: chrome,
-                                                             errors: errors, form: form), status: status)
+        var model = WebModels.casePage(view, reports: reports, committee: committee, principal: principal, chrome: chrome, errors: errors, form: form)
+        if principal.has(.agent), view.detail.case.status != .decided {
+            // Pick lists for the place and the price-line match (any close spelling is accepted).
+            var seen = Set<String>()
+            model["placeNames"] = try await self.app.catalog.names(.place, logger: context.logger).filter { seen.insert($0).inserted }
+            if !view.priceLines.isEmpty {
+                model["itemNames"] = try await self.app.catalog.names(.item, logger: context.logger)
+                model["unitNames"] = try await self.app.catalog.names(.unit, logger: context.logger)
+            }
+        }
+        return self.pages.page("dossier", model, status: status)
     }
 
     // MARK: helpers
