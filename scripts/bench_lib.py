@@ -354,12 +354,50 @@ def capture_sql(ctx, rows, requests):
 # ---------------------------------------------------------------------------------------------
 # loading the database
 
+# Titles of loaded cases: varied French procurement titles, CASE_TITLES[n % 40] with the place
+# CASE_PLACES[(n / 40) % 20] for {p}: 800 different titles, each 1 case in 800.
+CASE_TITLES = [
+    "Fourniture de ciment — {p}", "Fourniture de fer à béton — {p}", "Réhabilitation de l'école de {p}",
+    "Construction d'un forage à {p}", "Construction de salles de classe à {p}", "Acquisition de fournitures de bureau — {p}",
+    "Acquisition de matériel informatique — {p}", "Achat de médicaments essentiels pour le CSCOM de {p}",
+    "Entretien des véhicules de la mairie de {p}", "Fourniture de carburant — {p}", "Travaux de bitumage de la route de {p}",
+    "Réhabilitation du centre de santé de {p}", "Fourniture de table-bancs pour les écoles de {p}",
+    "Acquisition d'un groupe électrogène — {p}", "Construction d'un marché à {p}",
+    "Fourniture de riz pour les cantines scolaires de {p}", "Aménagement de périmètres maraîchers à {p}",
+    "Curage des caniveaux de {p}", "Installation de lampadaires solaires à {p}", "Fourniture de moustiquaires imprégnées — {p}",
+    "Réfection de la toiture de la mairie de {p}", "Construction d'une latrine publique à {p}",
+    "Fourniture de tôles et de pointes — {p}", "Location de véhicules 4x4 — {p}",
+    "Gardiennage des bâtiments administratifs de {p}", "Nettoyage des locaux de la préfecture de {p}",
+    "Fourniture de gasoil pour la station de pompage de {p}", "Étude de faisabilité d'une adduction d'eau à {p}",
+    "Contrôle et surveillance des travaux de voirie de {p}", "Formation des agents de santé de {p}",
+    "Impression des registres d'état civil — {p}", "Acquisition de motos pour les agents de {p}",
+    "Équipement du laboratoire du lycée de {p}", "Fourniture de semences de mil et de sorgho — {p}",
+    "Fourniture d'engrais — {p}", "Réalisation d'un château d'eau à {p}", "Fourniture de kits scolaires — {p}",
+    "Réparation de pompes à motricité humaine à {p}", "Pavage de la place publique de {p}",
+    "Acquisition de mobilier de bureau — {p}",
+]
+CASE_PLACES = ["Ségou", "Kati", "Mopti", "Sikasso", "Kayes", "Koulikoro", "Gao", "Tombouctou", "Bougouni", "Koutiala",
+               "San", "Djenné", "Bandiagara", "Nioro du Sahel", "Kita", "Bamako", "Banamba", "Dioïla", "Niono", "Kolondiéba"]
+
+
+def title_sql(n):
+    """SQL of case n's title (n: an integer expression), the same text as case_title(n)."""
+    titles = "ARRAY[" + ", ".join(sql_literal(t) for t in CASE_TITLES) + "]"
+    places = "ARRAY[" + ", ".join(sql_literal(p) for p in CASE_PLACES) + "]"
+    return (f"replace(({titles})[1 + {n} % {len(CASE_TITLES)}], '{{p}}', "
+            f"({places})[1 + ({n} / {len(CASE_TITLES)}) % {len(CASE_PLACES)}])")
+
+
+def case_title(n):
+    return CASE_TITLES[n % len(CASE_TITLES)].replace("{p}", CASE_PLACES[(n // len(CASE_TITLES)) % len(CASE_PLACES)])
+
+
 def load_cases(pg, count, prefix, dated_before=None, decide_half=False, batch=5000):
-    """Inserts `count` cases (ids md5(prefix || n)::uuid, n = 1…count) with their `case_created`
-    events, in batches (the events_link trigger takes one advisory lock per event, held until
-    commit). dated_before: a timestamp literal; case n is then (count − n) × 7 s older, so the
-    newest-first order is n descending. decide_half: even n get a decision, `decided` status and
-    a `decision_recorded` event, like POST /api/decide does."""
+    """Inserts `count` cases (ids md5(prefix || n)::uuid, n = 1…count; titles case_title(n)) with
+    their `case_created` events, in batches (the events_link trigger takes one advisory lock per
+    event, held until commit). dated_before: a timestamp literal; case n is then (count − n) × 7 s
+    older, so the newest-first order is n descending. decide_half: even n get a decision, `decided`
+    status and a `decision_recorded` event, like POST /api/decide does."""
     if dated_before:
         dates = (f", t.at, t.at FROM generate_series({{a}}, {{b}}) AS i, LATERAL (SELECT timestamptz {sql_literal(dated_before)}"
                  f" - ({count} - i) * interval '7 seconds' - (i % 997) * interval '1 microsecond' AS at) AS t")
@@ -371,7 +409,7 @@ def load_cases(pg, count, prefix, dated_before=None, decide_half=False, batch=50
         "WITH c AS (\n"
         f"  INSERT INTO cases ({columns})\n"
         f"  SELECT md5({sql_literal(prefix)} || i)::uuid, CASE WHEN i % 4 = 0 THEN 'RFQ' ELSE 'DAO' END,\n"
-        "         'Fourniture de ciment — lot ' || i, CASE WHEN i % 5 = 0 THEN NULL ELSE 'Lot ' || (i % 9 + 1) END,\n"
+        "         " + title_sql("i").replace("{", "{{").replace("}", "}}") + ", CASE WHEN i % 5 = 0 THEN NULL ELSE 'Lot ' || (i % 9 + 1) END,\n"
         "         'bench'" + dates + "\n"
         "  RETURNING id, case_type, title, lot)\n"
         "INSERT INTO events (case_id, type, actor, payload)\n"
@@ -423,7 +461,8 @@ class Server:
 
     def start(self):
         env = dict(os.environ, DATABASE_URL=self.pg.url(), HOST="127.0.0.1", PORT=str(self.port),
-                   DMS_POOL_SIZE=str(self.pool_size), LOG_LEVEL="warning", DMS_AUTH="off")
+                   DMS_POOL_SIZE=str(self.pool_size), LOG_LEVEL="warning", DMS_AUTH="off",
+                   DMS_RATE_LIMIT_WRITES_PER_MIN="0")  # no write limit on a benchmark (a setting to come)
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([self.args.dms_bin, "serve", "--no-migrate"], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -1650,7 +1689,9 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
         "5,000 (`INSERT INTO cases … SELECT … FROM generate_series` with the `case_created` event in the same "
         "statement, so the `events_link` trigger chains and hashes every event), one case in two then gets a "
         "decision, status `decided` and its `decision_recorded` event; `VACUUM ANALYZE` and `CHECKPOINT` follow. "
-        "Cases are 7 s apart in `created_at`; ids are `md5('dms-bench-' || n)::uuid`.",
+        "Cases are 7 s apart in `created_at`; ids are `md5('dms-bench-' || n)::uuid`; titles are varied French "
+        f"procurement titles, {len(CASE_TITLES)} kinds of purchase or works (`CASE_TITLES`) × {len(CASE_PLACES)} places "
+        f"(`CASE_PLACES`), such as \"{case_title(0)}\" or \"{case_title(42)}\".",
         "- pgbench runs on that database before the service starts: INSERT of one row into `bench_insert` "
         "(`CREATE TABLE … (LIKE cases INCLUDING ALL)`: same columns, defaults, checks and indexes as `cases`), and "
         "a SELECT of one case by primary key (random among the loaded ones). Latency percentiles come from "
