@@ -12,7 +12,9 @@ PostgreSQL cluster; this file does the rest, in two steps (`--steps`):
   BUFFERS), and the endpoint itself with sequential requests and wrk when the service has it
   (a 404 skips that part, with the reason in the report);
 
-and writes one markdown report. It only reports numbers: nothing here passes or fails.
+and writes one markdown report. Each figure is shown beside the same figure of a previous run
+(`docs/bench-results.json`, written by each full run, or `--baseline FILE`) with their ratio.
+It only reports numbers: nothing here passes or fails.
 
 Run directly (not through scripts/bench) it needs BENCH_PG_PORT, BENCH_PG_DATA (the cluster's
 data directory, for its CPU), BENCH_WORK, BENCH_HTTP_PORT, DMS_BIN and PG_BIN; BENCH_DB names the
@@ -715,6 +717,7 @@ class Context:
         self.notes = []          # things that happened during the run, for the report
         self.decide_batch = 0
         self.market = {}         # the market step's figures (see run_market)
+        self.baseline = None     # a previous run's figures (load_baseline), for the before → after columns
 
 
 def fresh_database(ctx):
@@ -1391,14 +1394,16 @@ def market_section(ctx):
         "transaction first "
         "looks the two ids up (`\\gset`, one short round trip included in the latency). "
         f"Target: p95 < {MARKET_TARGET_P95_MS} ms (reported, not enforced).", "",
-        "| :place | conns | tx/s | p50 ms | p95 ms | p99 ms | failed | CPU µs/tx pg · pgbench | p95 < 50 ms? |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| :place | conns | tx/s | p50 ms | p95 ms | p99 ms | failed | CPU µs/tx pg · pgbench | p95 < 50 ms? "
+        "| before p95 ms → ×now |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in m.get("pgbench", []):
         met = "yes" if r["p95_us"] is not None and r["p95_us"] < target else "**no**"
+        was = before(ctx, f"market pgbench {r['level']} c{r['connections']} p95 ms", us_ms(r["p95_us"]))
         parts.append(f"| {MARKET_LABELS[r['level']]} | {r['connections']} | {fmt_int(r['rate'])} | {fmt_ms(r['p50_us'])} "
                      f"| {fmt_ms(r['p95_us'])} | {fmt_ms(r['p99_us'])} | {r['non2xx']} "
-                     f"| {r['cpu_pg_us']:,.0f} · {r['cpu_client_us']:,.0f} | {met} |")
+                     f"| {r['cpu_pg_us']:,.0f} · {r['cpu_client_us']:,.0f} | {met} | {was} |")
     parts += ["", "EXPLAIN (ANALYZE, BUFFERS) of one typical query each (Riz local, 2024, after one run of the same "
               "query in the same session): rows read from `market_signals` are those its scans returned plus any a "
               "filter removed. EXPLAIN ANALYZE times every row it passes between nodes, so its execution time is above "
@@ -1417,17 +1422,19 @@ def market_section(ctx):
         met = "yes" if seq["p95_us"] < target else "**no**"
         parts += [f"The endpoint, {seq['requests']} sequential requests on one keep-alive connection (item by name or "
                   "id, place by id or by name, one-year windows, group month, quarter or year): "
-                  f"p50 {fmt_ms(seq['p50_us'])} ms, p95 {fmt_ms(seq['p95_us'])} ms (< {MARKET_TARGET_P95_MS} ms: {met}), "
+                  f"p50 {fmt_ms(seq['p50_us'])} ms, p95 {fmt_ms(seq['p95_us'])} ms (< {MARKET_TARGET_P95_MS} ms: {met}; "
+                  f"before → ×now: {before(ctx, 'market sequential p95 ms', us_ms(seq['p95_us']))}), "
                   f"p99 {fmt_ms(seq['p99_us'])} ms; statuses "
                   + ", ".join(f"{code} × {n:,}" for code, n in seq["statuses"].items()) + "; "
                   f"{seq['rows_per_request']:.1f} rows per 200 response.", ""]
         if m.get("wrk"):
-            parts += ["| test | conns | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket err | CPU µs/req app · pg · wrk |",
-                      "|---|---|---|---|---|---|---|---|---|"]
+            parts += ["| test | conns | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket err | CPU µs/req app · pg · wrk "
+                      "| before req/s → ×now |", "|---|---|---|---|---|---|---|---|---|---|"]
             for r in m["wrk"]:
                 cpu = " · ".join("—" if r[k] is None else f"{r[k]:,.0f}" for k in ("cpu_app_us", "cpu_pg_us", "cpu_client_us"))
+                was = before(ctx, f"market wrk c{r['connections']} req/s", r["rate"])
                 parts.append(f"| wrk GET /api/market/stats | {r['connections']} | {fmt_int(r['rate'])} | {fmt_ms(r['p50_us'])} "
-                             f"| {fmt_ms(r.get('p95_us'))} | {fmt_ms(r['p99_us'])} | {r['non2xx']} | {r['socket_errors']} | {cpu} |")
+                             f"| {fmt_ms(r.get('p95_us'))} | {fmt_ms(r['p99_us'])} | {r['non2xx']} | {r['socket_errors']} | {cpu} | {was} |")
             parts.append("")
         elif m.get("wrk_skipped"):
             parts += [f"wrk was not run: {m['wrk_skipped']}.", ""]
@@ -1512,11 +1519,12 @@ def ceiling(r, cores):
     return cores * 1e6 / total if total else None
 
 
-def main_table(ctx, pool, cores):
-    header = ("| rows | test | conns | req/s | p50 ms | p99 ms | non-2xx | socket err | 409 | server RSS peak MB "
+def main_table(ctx, pool, cores, prefix="cases"):
+    """The cases table (prefix: the step, in the keys of the before → after column)."""
+    header = ("| rows | test | conns | req/s | before req/s → ×now | p50 ms | p99 ms | non-2xx | socket err | 409 | server RSS peak MB "
               "| CPU µs/req app · pg · client | CPU-bound ceiling req/s | cores busy: bench · machine | pgbench ref tps | ratio "
               "| target (c16) | met? |")
-    lines = [header, "|" + "---|" * 17]
+    lines = [header, "|" + "---|" * 18]
     order = ["pg_insert", "pg_select", "post_case", "get_case", "list_first", "list_deep", "decide", "health"]
     for rows in sorted({r["rows"] for r in ctx.results if r["pool"] == pool}):
         for test in order:
@@ -1527,7 +1535,8 @@ def main_table(ctx, pool, cores):
                 rss = "—" if r["rss_peak_mb"] is None else f"{r['rss_peak_mb']:.0f}"
                 c409 = str(r["c409"]) + (f" ({r['exhausted']} past the pool)" if r["exhausted"] else "") if r["test"] == "decide" else "—"
                 lines.append(
-                    f"| {rows:,} | {TEST_LABELS[test]} | {r['connections']} | {fmt_int(r['rate'])} | {fmt_ms(r['p50_us'])} "
+                    f"| {rows:,} | {TEST_LABELS[test]} | {r['connections']} | {fmt_int(r['rate'])} "
+                    f"| {before(ctx, result_key(prefix, r), r['rate'])} | {fmt_ms(r['p50_us'])} "
                     f"| {fmt_ms(r['p99_us'])} | {r['non2xx']} | {r['socket_errors']} | {c409} "
                     f"| {rss} | {cpu} | {fmt_int(ceiling(r, cores))} | {r['cores_busy']:.2f} · {r['machine_busy']:.2f} | {fmt_int(ref)} "
                     f"| {'—' if ratio is None else f'{ratio * 100:.0f} %'} | {target} | {met} |")
@@ -1617,6 +1626,7 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
         "line per request, which is part of what is measured otherwise).",
         f"- **Load generators**: {machine['wrk']} ({args.threads} thread, `--timeout 10s`); pgbench -M extended "
         "(parse/bind/execute per statement, like the service's unnamed statements), -j 2.",
+        baseline_line(ctx),
     ] + [f"- **Incident**: {note}." for note in ctx.notes] + [
         "",
         "## Results",
@@ -1647,9 +1657,11 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
             parts += ["Statements (round trips) per request: " + ", ".join(
                 f"{TEST_LABELS.get(name, name)} {len(statements)}" for name, statements in captured.items()
                 if not name.startswith("list_open")) + ".", ""]
-        parts += ["| rows | statements | conns | tps | p50 ms | p99 ms | CPU µs/tx pg · pgbench |", "|---|---|---|---|---|---|---|"]
+        parts += ["| rows | statements | conns | tps | before tps → ×now | p50 ms | p99 ms | CPU µs/tx pg · pgbench |",
+                  "|---|---|---|---|---|---|---|---|"]
         for r in sql_rows:
             parts.append(f"| {r['rows']:,} | {TEST_LABELS[r['test']]} | {r['connections']} | {fmt_int(r['rate'])} "
+                         f"| {before(ctx, result_key('cases', r), r['rate'])} "
                          f"| {fmt_ms(r['p50_us'])} | {fmt_ms(r['p99_us'])} | {r['cpu_pg_us']:,.0f} · {r['cpu_client_us']:,.0f} |")
         parts.append("")
     if ctx.sweep:
@@ -1717,12 +1729,137 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
         "`VACUUM ANALYZE` and `CHECKPOINT` follow. pgbench, EXPLAIN, then the service: one probe request (a 404 skips "
         f"the endpoint, with the reason), {MARKET_SEQUENTIAL} sequential requests, wrk at c{TARGET_CONNECTIONS} "
         "and the run's other connection counts over 2,000 prepared paths.",
+        "- Before → after: every full run writes its figures to `docs/bench-results.json` (keyed by step, row count, "
+        "test and connections); the next run reads that file before it measures (or `--baseline FILE`: such a file, or "
+        "a saved run such as `.pgbench/results-quick.json`) and shows each figure's previous value and now ÷ before. "
+        "Quick and partial runs compare with it too but do not write it.",
         "- Reproduce: `scripts/bench` (full, about 25 minutes), `scripts/bench --quick` (a few minutes, written "
         "to `.pgbench/BENCHMARKS-quick.md`), `scripts/bench --steps market` (the market step alone, written to "
         "`.pgbench/BENCHMARKS-partial.md`), `scripts/bench --help` for the options.",
         "",
     ]
     return "\n".join(parts), table
+
+
+# ---------------------------------------------------------------------------------------------
+# before → after: the figures of a previous run (docs/bench-results.json, or --baseline FILE)
+
+BASELINE_FILE = os.path.join(ROOT, "docs", "bench-results.json")
+
+
+def us_ms(value_us):
+    return None if value_us is None else value_us / 1000
+
+
+def result_key(prefix, r):
+    """The key of a cases-like measurement (cases and tls steps): `cases 10000 get_case c16 req/s`."""
+    return f"{prefix} {r['rows']} {r['test']} c{r['connections']} req/s"
+
+
+def measurements(state):
+    """The run's figures by key ({key: {label, unit, value}}): what docs/bench-results.json keeps
+    and what the next run's before → after columns compare with."""
+    out = {}
+
+    def add(key, label, unit, value):
+        if value is not None:
+            out[key] = {"label": label, "unit": unit, "value": round(float(value), 6)}
+
+    pool = state["pool"]
+    for prefix, results in (("cases", state.get("results") or []), ("tls", (state.get("tls") or {}).get("results") or [])):
+        for r in results:
+            if r["pool"] == pool:
+                add(result_key(prefix, r), f"{prefix}: {r['rows']:,} rows, {TEST_LABELS[r['test']]}, c{r['connections']}",
+                    "req/s", r["rate"])
+    search = state.get("search") or {}
+    for p in ("p50", "p95", "p99"):
+        add(f"search sequential {p} ms", f"search: GET /api/memory/search, sequential, {p}", "ms",
+            us_ms((search.get("sequential") or {}).get(f"{p}_us")))
+    for r in search.get("wrk") or []:
+        add(f"search wrk c{r['connections']} req/s", f"search: wrk GET /api/memory/search, c{r['connections']}", "req/s", r["rate"])
+        add(f"search wrk c{r['connections']} p95 ms", f"search: wrk GET /api/memory/search, c{r['connections']}, p95", "ms", us_ms(r.get("p95_us")))
+    for r in search.get("pgbench") or []:
+        add(f"search pgbench c{r['connections']} tps", f"search: pgbench, the search SQL, c{r['connections']}", "tps", r["rate"])
+    upload = state.get("upload") or {}
+    add("upload median s", "upload: POST /api/upload of a 10 MB PDF, median", "s", upload.get("median_s"))
+    add("upload max s", "upload: POST /api/upload of a 10 MB PDF, max", "s", upload.get("max_s"))
+    add("upload pgbench p50 ms", "upload: pgbench INSERT of the same bytes, p50", "ms", us_ms((upload.get("pgbench") or {}).get("p50_us")))
+    cba = state.get("cba") or {}
+    add("cba median s", "cba: GET /api/download/{case_id}/cba, 500 × 50, median", "s", cba.get("median_s"))
+    add("cba max s", "cba: GET /api/download/{case_id}/cba, 500 × 50, max", "s", cba.get("max_s"))
+    add("cba pgbench p50 ms", "cba: pgbench, the download's SQL, p50", "ms", us_ms((cba.get("pgbench") or {}).get("p50_us")))
+    market = state.get("market") or {}
+    for r in market.get("pgbench") or []:
+        add(f"market pgbench {r['level']} c{r['connections']} p95 ms",
+            f"market: pgbench, the statistics SQL for {MARKET_LABELS[r['level']]}, c{r['connections']}, p95", "ms", us_ms(r["p95_us"]))
+    add("market sequential p95 ms", "market: GET /api/market/stats, sequential, p95", "ms",
+        us_ms((market.get("sequential") or {}).get("p95_us")))
+    for r in market.get("wrk") or []:
+        add(f"market wrk c{r['connections']} req/s", f"market: wrk GET /api/market/stats, c{r['connections']}", "req/s", r["rate"])
+    return out
+
+
+def run_summary(state):
+    machine, args = state.get("machine") or {}, state.get("args") or {}
+    return {"date": machine.get("date"), "commit": machine.get("commit"), "dms": machine.get("dms"),
+            "command": args.get("command"), "quick": args.get("quick"), "steps": args.get("steps"), "pool": state.get("pool")}
+
+
+def load_baseline(path, required=False):
+    """A previous run's figures: a results file (docs/bench-results.json) or a run's saved state
+    (.pgbench/results*.json). None when the file is missing and not required."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        if required:
+            die(f"--baseline {path}: no such file")
+        return None
+    except ValueError as error:
+        die(f"{path}: not JSON ({error})")
+    shown = os.path.relpath(os.path.abspath(path), ROOT) if os.path.abspath(path).startswith(ROOT + os.sep) else path
+    if isinstance(data.get("measurements"), dict):
+        return {"file": shown, "run": data.get("run") or {}, "measurements": data["measurements"]}
+    if "results" in data and "pool" in data:
+        return {"file": shown, "run": run_summary(data), "measurements": measurements(data)}
+    die(f"{path}: neither a results file (docs/bench-results.json) nor a saved run (.pgbench/results.json)")
+
+
+def write_results_file(state, path):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"about": "Figures of the last full run of scripts/bench (its report: docs/BENCHMARKS.md); the next run "
+                            "shows them in its before → after columns. Written by scripts/bench, do not edit.",
+                   "run": run_summary(state), "measurements": measurements(state)}, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+
+def fmt_unit(unit, value):
+    if unit in ("req/s", "tps"):
+        return f"{value:,.0f}"
+    if unit == "ms":
+        return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+    return f"{value:.3f}"
+
+
+def before(ctx, key, now):
+    """The before → after cell of a measurement: `1,962 → ×1.11` (the previous figure, now ÷ before)."""
+    base = ((ctx.baseline or {}).get("measurements") or {}).get(key)
+    if not base or now is None:
+        return "—"
+    value = base["value"]
+    return fmt_unit(base["unit"], value) + (f" → ×{now / value:.2f}" if value else "")
+
+
+def baseline_line(ctx):
+    b = ctx.baseline
+    if not b:
+        return ("- **Before → after**: no previous figures (`docs/bench-results.json` is written by each full run; "
+                "`--baseline FILE` picks another results file or a saved run).")
+    run = b.get("run") or {}
+    mode = "quick" if run.get("quick") else "full"
+    return (f"- **Before → after**: the *before* columns show the same measurement in `{b['file']}` (a {mode} run of "
+            f"{run.get('date') or '?'}, commit `{run.get('commit') or '?'}`), then now ÷ before: above 1 a rate went up, "
+            "below 1 a time went down.")
 
 
 NOTES_BEGIN = "<!-- notes:begin (hand-written; scripts/bench keeps this block when it rewrites the file) -->"
@@ -1770,7 +1907,8 @@ def parse_args(argv):
         prog="scripts/bench",
         description="Benchmark DMS: a release build on a throw-away PostgreSQL cluster (.pgbench/, loopback only); "
                     "pgbench for the database's limit, wrk against the service; prints a markdown table and writes "
-                    "docs/BENCHMARKS.md. It reports numbers and never fails on them. Steps: `cases` (1k/10k/100k "
+                    "docs/BENCHMARKS.md, each figure beside the previous full run's (docs/bench-results.json) with "
+                    "their ratio. It reports numbers and never fails on them. Steps: `cases` (1k/10k/100k "
                     "cases: create, read, list, decide) and `market` (1,000,000 market signals on the seeded "
                     "catalogs, loaded through the triggers and ~90 % validated; the statistics SQL of "
                     "GET /api/market/stats with pgbench and EXPLAIN (ANALYZE, BUFFERS), then the endpoint with "
@@ -1780,11 +1918,15 @@ def parse_args(argv):
                "The machine's load is recorded, not controlled: run it on an idle machine.")
     parser.add_argument("--quick", action="store_true",
                         help="rows 1000,10000, 16 connections, 5 s per run, no SQL baselines, 100,000 market signals "
-                             "(a few minutes); writes .pgbench/BENCHMARKS-quick.md unless --out")
+                             "(a few minutes); writes .pgbench/BENCHMARKS-quick.md unless --out, and never "
+                             "docs/bench-results.json")
     parser.add_argument("--steps", type=step_list, metavar="LIST",
                         help="which steps to run, comma-separated: cases, market (default both). A run without every "
-                             "step writes .pgbench/BENCHMARKS-partial.md unless --out, so that docs/BENCHMARKS.md "
-                             "keeps a whole run")
+                             "step writes .pgbench/BENCHMARKS-partial.md unless --out, and not docs/bench-results.json, "
+                             "so that both keep a whole run")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="the previous figures for the before → after columns (default docs/bench-results.json, "
+                             "written by each full run; also a saved run such as .pgbench/results-quick.json)")
     parser.add_argument("--market-signals", type=int, metavar="N",
                         help=f"market signals to load for the market step (default {MARKET_SIGNALS:,}; "
                              f"{MARKET_SIGNALS_QUICK:,} with --quick)")
@@ -1815,6 +1957,8 @@ def parse_args(argv):
     args.market_signals = args.market_signals or (MARKET_SIGNALS_QUICK if args.quick else MARKET_SIGNALS)
     if not 1_000 <= args.market_signals <= 10_000_000:
         parser.error("--market-signals must be between 1,000 and 10,000,000")
+    if args.baseline and not os.path.isfile(args.baseline):
+        parser.error(f"--baseline {args.baseline}: no such file")
     args.rows = args.rows or [1000, 10000, 100000]
     args.connections = args.connections or [1, 16, 64]
     args.duration = args.duration or 10
@@ -1851,6 +1995,8 @@ def main(argv):
     if args.from_results:
         with open(args.from_results) as f:
             state = json.load(f)
+        if args.baseline:
+            state["baseline"] = load_baseline(args.baseline, required=True)
         write_report(state, args.out if args.out_given else state["args"]["out"])
         return 0
     for name in ("BENCH_PG_PORT", "BENCH_PG_DATA", "BENCH_WORK", "DMS_BIN", "PG_BIN", "BENCH_HTTP_PORT"):
@@ -1864,6 +2010,11 @@ def main(argv):
     os.makedirs(args.work, exist_ok=True)
     pg = Postgres(os.environ["BENCH_PG_PORT"], os.environ["BENCH_PG_DATA"], args.pg_bin, os.environ.get("BENCH_DB") or "dms")
     ctx = Context(args, pg, write_lua(args.work))
+    # Read before anything is measured: a full run writes the same file at its end.
+    ctx.baseline = load_baseline(args.baseline or BASELINE_FILE, required=bool(args.baseline))
+    if ctx.baseline:
+        say(f"before → after: {len(ctx.baseline['measurements'])} figures of {ctx.baseline['file']} "
+            f"({(ctx.baseline.get('run') or {}).get('date') or '?'})")
     machine = machine_info(args, pg)
     load_before = loadavg()
     say(f"machine: {machine['cores']} cores, {machine['memory_gb']:.1f} GB, load {load_before}; commit {machine['commit']}")
@@ -1895,7 +2046,7 @@ def main(argv):
         "elapsed": time.monotonic() - STARTED, "pool": pool, "results": ctx.results, "sweep": ctx.sweep,
         "explains": ctx.explains, "notes": ctx.notes, "captured": {str(k): v for k, v in ctx.captured.items()},
         "rows_info": [[rows, p, info] for (rows, p), info in ctx.rows_info.items()],
-        "market": ctx.market,
+        "market": ctx.market, "baseline": ctx.baseline,
     }
     results_path = os.path.join(ROOT, ".pgbench", "results-quick.json" if args.quick
                                 else "results-partial.json" if args.partial else "results.json")
@@ -1903,6 +2054,9 @@ def main(argv):
     with open(results_path, "w") as f:
         json.dump(state, f, indent=1)
     write_report(state, args.out)
+    if not args.quick and not args.partial:
+        write_results_file(state, BASELINE_FILE)
+        say(f"figures for the next run's before → after columns: {os.path.relpath(BASELINE_FILE, ROOT)}")
     return 0
 
 
@@ -1915,6 +2069,7 @@ def write_report(state, out):
     ctx.captured = {int(k): v for k, v in state.get("captured", {}).items()}
     ctx.rows_info = {(rows, p): info for rows, p, info in state["rows_info"]}
     ctx.market = state.get("market") or {}
+    ctx.baseline = state.get("baseline")
     pool = state["pool"]
     document, table = report(ctx, state["machine"], state["load_before"], state["load_after"], state["elapsed"], pool)
     os.makedirs(os.path.dirname(out), exist_ok=True)
