@@ -81,9 +81,26 @@ public struct CaseCursor: Sendable, Hashable {
 
     /// Only a real instant in the form PostgreSQL renders (`2026-11-25T17:30:00.123456+00:00`):
     /// a tampered cursor is refused here, never handed to the database to fail there.
+    /// Read by hand (`YYYY-MM-DDTHH:MM:SS.ffffff+00:00`, what the service writes): three
+    /// `ISO8601DateFormatter`s per request made the cursor page cost twice the first one.
     static func looksLikeTimestamp(_ text: Substring) -> Bool {
-        guard (20...40).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isNumber || "-:.T+Z".contains($0)) }) else { return false }
-        return (try? MemorySearchQuery.date(String(text), field: "cursor")) != nil
+        let bytes = Array(text.utf8)
+        guard bytes.count == 32 else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        let separators: [(Int, UInt8)] = [(4, 45), (7, 45), (10, 84), (13, 58), (16, 58), (19, 46), (26, 43), (29, 58)]
+        guard separators.allSatisfy({ bytes[$0.0] == $0.1 }), number(27..<29) == 0, number(30..<32) == 0, number(20..<26) != nil,
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), CalendarDate(year: year, month: month, day: day) != nil,
+              let hour = number(11..<13), hour < 24, let minute = number(14..<16), minute < 60, let second = number(17..<19), second < 60 else {
+            return false
+        }
+        return true
     }
 }
 

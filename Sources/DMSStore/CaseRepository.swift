@@ -159,11 +159,14 @@ public struct CaseRepository: Sendable {
             try binds.append(EventPayload.previousStatusKey)
             let rows = try await database.rows(CaseSQL.Decide.self, binds, on: connection, logger: logger)
             for row in rows {
-                let (decided, known) = try row.decode((Bool, Bool).self)
+                let (decided, known, priced) = try row.decode((Bool, Bool, Bool).self)
                 if decided {
-                    // A→B: the chosen offer's matched price lines become proposed market signals.
-                    try await MarketRepository.proposeFromDecision(caseID: caseID, supplierKey: supplierKey, chosenSupplier: decision.chosenSupplier,
-                                                                   actor: actor, on: connection, logger: logger)
+                    // A→B: the chosen offer's matched price lines become proposed market signals
+                    // (one more statement, only when the case has price lines at all).
+                    if priced {
+                        try await MarketRepository.proposeFromDecision(caseID: caseID, supplierKey: supplierKey, chosenSupplier: decision.chosenSupplier,
+                                                                       actor: actor, on: connection, logger: logger)
+                    }
                     return .decided
                 }
                 return known ? .alreadyDecided : .unknownSupplier

@@ -73,7 +73,8 @@ enum CaseSQL {
                 SELECT d.case_id, $9::text, $6::text, $7::uuid, $10::jsonb || jsonb_build_object($11::text, t.status)
                 FROM decision d CROSS JOIN target t
             )
-            SELECT EXISTS (SELECT 1 FROM updated), supplier.known FROM target, supplier
+            SELECT EXISTS (SELECT 1 FROM updated), supplier.known,
+                   EXISTS (SELECT 1 FROM offer_price_lines l WHERE l.case_id = $1::uuid) FROM target, supplier
             """
     }
 

@@ -34,5 +34,16 @@ struct CaseListQueryTests {
             #expect(CaseCursor(token: bad) == nil, "accepted \(bad)")
         }
         #expect(throws: ValidationError.self) { try CaseListQuery(limit: nil, cursor: "nope!", status: nil, caseType: nil, text: nil) }
+        // Only an instant that exists, in the exact form the service writes.
+        let id = UUID()
+        for (instant, ok) in [("2024-02-29T23:59:59.999999+00:00", true), ("2026-01-01T00:00:00.000000+00:00", true),
+                              ("2026-02-29T10:00:00.000000+00:00", false), ("2026-13-01T10:00:00.000000+00:00", false),
+                              ("2026-11-25T24:00:00.000000+00:00", false), ("2026-11-25T10:60:00.000000+00:00", false),
+                              ("2026-11-25T10:00:60.000000+00:00", false), ("2026-11-25T10:00:00.000000+01:00", false),
+                              ("2026-11-25T10:00:00.00000+00:00", false), ("2026-11-25 10:00:00.000000+00:00", false),
+                              ("2026-11-25T10:00:00.0000a0+00:00", false), ("2026-11-25T10:00:00Z", false)] {
+            let token = Data("v1|\(instant)|\(id.uuidString.lowercased())".utf8).base64URLEncodedString()
+            #expect((CaseCursor(token: token) != nil) == ok, "\(instant)")
+        }
     }
 }

@@ -11,13 +11,6 @@ extension MarketRepository {
     /// happens before the decision: this is only called by it.
     static func proposeFromDecision(caseID: UUID, supplierKey: String, chosenSupplier: String, actor: Principal,
                                     on connection: PostgresConnection, logger: Logger) async throws {
-        var placeID: UUID?
-        var today = ""
-        for try await (place, day) in try await connection.query("""
-            SELECT place_id, (now() AT TIME ZONE 'UTC')::date::text FROM cases WHERE id = \(caseID)
-            """, logger: logger).decode((UUID?, String).self) {
-            (placeID, today) = (place, day)
-        }
         let rows = try await connection.query("""
             WITH chosen AS (
                 SELECT o.supplier_key FROM offers o WHERE o.case_id = \(caseID)
@@ -26,7 +19,8 @@ extension MarketRepository {
                           AND lower(oc.value #>> '{}') = lower(\(chosenSupplier))))
             )
             SELECT l.line_key, l.designation, l.unit_price::text, coalesce(l.currency, 'XOF'), m.item_id, m.unit_id,
-                   i.base_unit::text, u.base_unit::text
+                   i.base_unit::text, u.base_unit::text, (SELECT place_id FROM cases WHERE id = \(caseID)),
+                   (now() AT TIME ZONE 'UTC')::date::text
             FROM offer_price_lines l
             JOIN chosen c ON c.supplier_key = l.supplier_key
             LEFT JOIN LATERAL (
@@ -37,11 +31,12 @@ extension MarketRepository {
             LEFT JOIN catalog_units u ON u.id = m.unit_id
             WHERE l.case_id = \(caseID)
             ORDER BY l.supplier_key, l.position
-            """, logger: logger).decode((String, String, String?, String, UUID?, UUID?, String?, String?).self).all()
-        guard !rows.isEmpty else { return }
+            """, logger: logger).decode((String, String, String?, String, UUID?, UUID?, String?, String?, UUID?, String).self).all()
+        guard let first = rows.first else { return }
+        let (placeID, today) = (first.8, first.9)
         var proposed: [UUID] = []
         var skipped: [String] = []
-        for (lineKey, designation, price, currency, itemID, unitID, itemBase, unitBase) in rows {
+        for (lineKey, designation, price, currency, itemID, unitID, itemBase, unitBase, _, _) in rows {
             let label = "\(designation.prefix(80))"
             guard let itemID, let unitID else { skipped.append("\(label) : non rapprochée du catalogue"); continue }
             guard itemBase == unitBase else { skipped.append("\(label) : unité incompatible avec l'article"); continue }
