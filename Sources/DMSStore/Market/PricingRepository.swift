@@ -61,10 +61,7 @@ public struct PricingRepository: Sendable {
     static func lines(caseID: UUID, placeID: UUID?, asOf: String?, on connection: PostgresConnection, logger: Logger) async throws -> [OfferPriceLine] {
         let rows = try await connection.query("""
             SELECT json_build_object(
-                'line_key', l.line_key, 'supplier_key', l.supplier_key, 'position', l.position, 'designation', l.designation,
-                'unit', l.unit, 'quantity', l.quantity, 'unit_price', l.unit_price, 'line_total', l.line_total, 'currency', l.currency,
-                'confidence', l.confidence, 'arithmetic', l.arithmetic, 'document_id', l.document_id, 'sha256', l.sha256,
-                'location', l.location, 'snippet', l.snippet,
+                'line', to_json(l),
                 'matched', m.seq IS NOT NULL, 'item_id', m.item_id, 'item', mi.name, 'unit_id', m.unit_id, 'unit_name', mu.name,
                 'unit_base', mu.base_unit, 'unit_factor', mu.factor::text, 'reason', m.reason, 'matched_by', m.matched_by,
                 'matched_at', CASE WHEN m.seq IS NULL THEN NULL ELSE iso_utc(m.matched_at) END,
@@ -107,21 +104,8 @@ public struct PricingRepository: Sendable {
 
 /// One price line as `PricingRepository.lines` builds it (the store's own format).
 struct PricingRow: Decodable {
-    let line_key: String
-    let supplier_key: String
-    let position: Int
-    let designation: String
-    let unit: String?
-    let quantity: Decimal?
-    let unit_price: Decimal?
-    let line_total: Decimal?
-    let currency: String?
-    let confidence: String
-    let arithmetic: String
-    let document_id: UUID
-    let sha256: String
-    let location: String
-    let snippet: String
+    /// The `offer_price_lines` row as stored.
+    let line: PriceLineRow
     let matched: Bool
     let item_id: UUID?
     let item: String?
@@ -141,11 +125,7 @@ struct PricingRow: Decodable {
     let today: String
 
     func priceLine(_ references: [UUID: ReferencePrice]) throws -> OfferPriceLine {
-        let line = PriceLine(designation: self.designation, unit: self.unit, quantity: self.quantity, unitPrice: self.unit_price, lineTotal: self.line_total,
-                             currency: self.currency, confidence: Confidence(rawValue: self.confidence) ?? .low,
-                             arithmetic: PriceArithmetic(rawValue: self.arithmetic) ?? .incomplete,
-                             source: SourceRef(documentID: self.document_id, sha256: self.sha256, location: try AnalysisRepository.location(self.location),
-                                               snippet: self.snippet))
+        let line = try self.line.line()
         var match: OfferPriceLine.Match?
         if self.matched, let by = self.matched_by, let at = self.matched_at {
             match = .init(item: self.item_id.map { .init(id: $0, name: self.item ?? "") }, unit: self.unit_id.map { .init(id: $0, name: self.unit_name ?? "") },
@@ -160,7 +140,7 @@ struct PricingRow: Decodable {
         }
         let suggestion = self.matched ? nil : self.suggested_id.map { MarketSignal.Ref(id: $0, name: self.suggested ?? "") }
         let itemID = self.matched ? self.item_id : self.suggested_id
-        return OfferPriceLine(key: self.line_key, supplierKey: self.supplier_key, position: self.position, line: line, match: match,
+        return OfferPriceLine(key: self.line.line_key, supplierKey: self.line.supplier_key, position: self.line.position, line: line, match: match,
                               suggestion: suggestion, unit: unit, reference: itemID.flatMap { references[$0] })
     }
 }
