@@ -105,7 +105,10 @@ struct WebPagesTests {
                                options: .regularExpression) != nil)
             #expect(html.contains("\u{202F}000\u{202F}FCFA") || html.contains("\u{202F}FCFA"))
             #expect(html.range(of: #"\d+ jours"#, options: .regularExpression) != nil)
-            let key = try #require(html.range(of: #"<option value=""#).map { String(html[$0.upperBound...].prefix { $0 != "\"" }) })
+            // The first supplier of the correction form (the page has other pick lists).
+            let form = try #require(html.range(of: #"name="supplier_key">"#))
+            let key = try #require(html.range(of: #"<option value=""#, range: form.upperBound..<html.endIndex)
+                .map { String(html[$0.upperBound...].prefix { $0 != "\"" }) })
             let bad = try await Self.post(client, "\(path)/corrections", "_csrf=\(csrf)&supplier_key=\(key)&field=delivery_days&value=21&reason=", cookie)
             #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("reason"))
             #expect(try await Self.post(client, "\(path)/corrections", "_csrf=\(csrf)&supplier_key=\(key)&field=delivery_days&value=21&reason=Lettre+du+4%2F11", cookie).status == .seeOther)

@@ -123,7 +123,9 @@ actor Registry {
 }
 
 /// A pooled `Database` on `config` for the duration of `body` (the pool runs alongside, then stops).
-public func withDatabase<T: Sendable>(_ config: DatabaseConfig, pool: PoolSettings = PoolSettings(maximumConnections: 4),
+/// A generous deadline, as `runApp` gives: the whole suite runs in parallel on two cores (the
+/// deadline's own behaviour is tested with explicit settings).
+public func withDatabase<T: Sendable>(_ config: DatabaseConfig, pool: PoolSettings = PoolSettings(maximumConnections: 4, requestTimeout: .seconds(15)),
                                       _ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
     let client = try PostgresClient.make(config, pool: pool, logger: TestDatabase.logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
