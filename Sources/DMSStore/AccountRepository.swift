@@ -191,8 +191,11 @@ public struct AccountRepository: Sendable {
     /// (one statement, committed at once) means parallel guesses see each other.
     public func recordAttempt(email: String, address: String, window: Duration, logger: Logger) async throws -> SignInAttempt {
         let seconds = Int(window.components.seconds)
-        return try await self.database.run { client in
-            let rows = try await client.query("""
+        // Concurrent guesses at one e-mail are counted one after the other (a transaction lock on
+        // the e-mail): otherwise two could both see four failures and both be checked.
+        return try await self.database.transaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || lower(\(email)), 0))", logger: logger)
+            let rows = try await connection.query("""
                 WITH attempt AS (
                     INSERT INTO login_failures (email, client_address) VALUES (\(String(email.prefix(254))), \(address)) RETURNING id
                 )
