@@ -147,7 +147,8 @@ enum WebModels {
             "events": detail.events.reversed().map { ["label": eventLabel($0.type), "at": WebFormat.date($0.at), "actor": $0.actor, "hash": $0.hash] },
             "errors": errors, "form": form,
         ]
-        model["place"] = detail.place.map { $0.path.joined(separator: " › ") } ?? ""
+        // Absent, not empty: a section over an empty string still shows, and hides « non précisé ».
+        if let place = detail.place { model["place"] = place.path.joined(separator: " › ") }
         model["canSetPlace"] = principal.has(.agent) && !decided
         let supplierNames = Dictionary(offers.map { ($0.key, supplierName($0)) }, uniquingKeysWith: { first, _ in first })
         model["priceLines"] = view.priceLines.map { priced -> [String: Any] in
