@@ -83,6 +83,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            // The auditor's archive carries its own verifier and LISEZMOI (docs/ARCHIVE.md).
+            resources: [.copy("Resources/archive")],
             swiftSettings: swiftSettings
         ),
         // HTTP: routes (decode → use case → encode), wire DTOs, error mapping. No SQL, no driver types.
@@ -98,6 +100,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/web")],
             swiftSettings: swiftSettings

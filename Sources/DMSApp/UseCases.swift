@@ -25,6 +25,8 @@ public struct UseCases: Sendable {
     public let similarCases: SimilarCases
     public let memoryHead: ReadMemoryHead
     public let exportMemory: ExportMemory
+    public let checkpoints: Checkpoints
+    public let archive: ExportArchive
     public let checkHealth: CheckHealth
     public let users: ManageUsers
     public let tokens: ManageTokens
@@ -63,6 +65,8 @@ public struct UseCases: Sendable {
         self.similarCases = SimilarCases(memory: memory, cases: cases)
         self.memoryHead = ReadMemoryHead(memory: memory)
         self.exportMemory = ExportMemory(memory: memory)
+        self.checkpoints = Checkpoints(checkpoints: CheckpointRepository(database: database))
+        self.archive = ExportArchive(archives: ArchiveRepository(database: database))
         self.checkHealth = CheckHealth(probe: HealthProbe(database: database))
         let accounts = AccountRepository(database: database)
         let passwords = Passwords(cost: settings.bcryptCost)

@@ -16,6 +16,7 @@ struct SummarySheet {
             ("Dossier", report.title), ("Identifiant", report.caseID.uuidString.lowercased()), ("Type", report.caseType),
             ("Lot", report.lot ?? "—"), ("Statut", report.status), ("État du dossier au", report.generatedAt),
             ("Empreinte de la mémoire (dernier événement du dossier)", report.headHash),
+            ("Dernier point de contrôle de la mémoire", report.checkpoint),
             ("Analyse", report.analysis ?? CaseReport.noAnalysis),
         ]
         for (label, value) in facts {

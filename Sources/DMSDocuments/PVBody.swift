@@ -33,6 +33,7 @@ struct PVBody {
         ]
         if self.kind == .analyse { rows.append(("Analyse", report.analysis ?? CaseReport.noAnalysis)) }
         rows.append(("Empreinte de la mémoire", report.headHash))
+        rows.append(("Dernier point de contrôle", report.checkpoint))
         return WordML.table(widths: [28, 72], header: ["Élément", "Valeur"],
                             rows: rows.map { [WordML.Cell($0.0, bold: true), WordML.Cell($0.1)] })
     }

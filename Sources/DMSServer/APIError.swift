@@ -1,3 +1,4 @@
+import DMSApp
 import DMSCore
 import DMSStore
 import HTTPTypes
@@ -159,6 +160,14 @@ struct ErrorMapping {
             case .alreadyReviewed(let id, let status):
                 return .init(status: .conflict, code: "already_reviewed",
                              message: "le relevé \(id.uuidString.lowercased()) est déjà \(status.french) : une revue ne se refait pas")
+            }
+        case let error as ExportArchive.Failure:
+            switch error {
+            case .tooLarge(let bytes):
+                return .init(status: .unprocessableContent, code: "archive_too_large",
+                             message: "les fichiers du dossier (\(bytes) octets) dépassent ce qu'une archive zip sans ZIP64 contient (4 Gio)")
+            case .missingResource(let name):
+                return .init(status: .internalServerError, code: "internal_error", message: "ressource manquante dans cette installation : \(name)")
             }
         case let error as HTTPError:
             return .init(status: error.status, code: Self.code(for: error.status), message: error.body ?? Self.message(for: error.status))

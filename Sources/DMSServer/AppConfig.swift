@@ -19,6 +19,9 @@ public struct AppConfig: Sendable {
     public var cookieSecure: Bool
     /// `DMS_QUORUM` and the other organisation settings.
     public var settings: AppSettings
+    /// `DMS_CHECKPOINT_SECONDS`: how often the memory is sealed into a checkpoint; 0 turns the
+    /// periodic sealer off (`dms memory checkpoint` still seals on demand).
+    public var checkpointSeconds: Int = 60
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfig, pool: PoolSettings = PoolSettings(),
                 migrateOnStart: Bool = true, maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 25 << 20,
@@ -44,6 +47,9 @@ public struct AppConfig: Sendable {
             throw ConfigError("DMS_AUTH=off (development mode) listens on this machine only: set HOST=127.0.0.1 (got \(self.host))")
         }
         guard (1...30).contains(self.settings.quorum) else { throw ConfigError("DMS_QUORUM must be between 1 and 30, got \(self.settings.quorum)") }
+        guard (0...86_400).contains(self.checkpointSeconds) else {
+            throw ConfigError("DMS_CHECKPOINT_SECONDS must be between 0 (off) and 86400, got \(self.checkpointSeconds)")
+        }
     }
 }
 

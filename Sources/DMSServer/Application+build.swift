@@ -9,7 +9,8 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     try config.check()
     try UseCases.checkRequirements()
     let database = try Database.connect(config.database, pool: config.pool, logger: logger)
-    let router = try buildRouter(app: UseCases(database: database, settings: config.settings), config: config)
+    let useCases = UseCases(database: database, settings: config.settings)
+    let router = try buildRouter(app: useCases, config: config)
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [EarlyCloseHandler()])),
@@ -17,6 +18,9 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
         logger: logger
     )
     app.addServices(database.service)
+    if config.checkpointSeconds > 0 {
+        app.addServices(CheckpointSealer(checkpoints: useCases.checkpoints, interval: .seconds(config.checkpointSeconds), logger: logger))
+    }
     if config.migrateOnStart {
         app.beforeServerStarts {
             let applied = try await Migrator.bundled().migrate(database, logger: logger)

@@ -93,14 +93,20 @@ public struct MemoryRepository: Sendable {
         }
     }
 
+    /// One event as an export line (and an archive's `events.jsonl` line): its fields and the
+    /// exact canonical text its hash covers.
+    static let exportLine = """
+        json_build_object('id', id, 'case_id', case_id, 'seq', seq, 'type', type, 'actor', actor, 'actor_id', actor_id,
+                          'at', iso_utc(created_at), 'payload', payload, 'prev_hash', prev_hash, 'hash', hash,
+                          'canonical', event_canonical(case_id, seq, type, actor, actor_id, created_at, payload))::text
+        """
+
     /// Streams events (JSON Lines) in id order between two instants, each with the exact
     /// canonical text its hash covers, so an auditor can recompute every hash offline.
     public func export(from: Timestamp?, to: Timestamp?, logger: Logger, line: (ByteBuffer) async throws -> Void) async throws {
         try await self.database.client.withConnection { connection in
             let rows = try await connection.query("""
-                SELECT json_build_object('id', id, 'case_id', case_id, 'seq', seq, 'type', type, 'actor', actor, 'actor_id', actor_id,
-                                         'at', iso_utc(created_at), 'payload', payload, 'prev_hash', prev_hash, 'hash', hash,
-                                         'canonical', event_canonical(case_id, seq, type, actor, actor_id, created_at, payload))::text
+                SELECT \(unescaped: Self.exportLine)
                 FROM events
                 WHERE (\(from?.iso8601)::timestamptz IS NULL OR created_at >= \(from?.iso8601)::timestamptz)
                   AND (\(to?.iso8601)::timestamptz IS NULL OR created_at < \(to?.iso8601)::timestamptz)

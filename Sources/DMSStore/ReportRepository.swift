@@ -22,7 +22,8 @@ public struct ReportRepository: Sendable {
             let stateDay = ReportSnapshot(detail: detail, analysis: nil).stateAt.iso8601.prefix(10)
             let lines = detail.hasAnalysis
                 ? try await PricingRepository.lines(caseID: caseID, placeID: detail.place?.id, asOf: String(stateDay), on: connection, logger: logger) : []
-            return ReportSnapshot(detail: detail, analysis: analysis, committee: committee, priceLines: lines)
+            let checkpoint = try await CheckpointRepository.latest(on: connection, logger: logger)
+            return ReportSnapshot(detail: detail, analysis: analysis, committee: committee, priceLines: lines, checkpoint: checkpoint)
         }
     }
 

@@ -29,11 +29,12 @@ struct Serve: AsyncParsableCommand {
             return mode
         } ?? .on
         let quorum = try Env.int("DMS_QUORUM") ?? Quorum.defaultSize
-        let config = AppConfig(
+        var config = AppConfig(
             host: self.host ?? Env.string("HOST") ?? "127.0.0.1", port: port,
             database: try db.database(), pool: try db.pool(), migrateOnStart: !self.noMigrate,
             maxUploadBytes: uploadMB << 20, auth: auth, cookieSecure: try Env.flag("DMS_COOKIE_SECURE"),
             settings: AppSettings(quorum: quorum))
+        config.checkpointSeconds = try Env.int("DMS_CHECKPOINT_SECONDS") ?? 60
         do throws(ConfigError) {
             try config.check()
         } catch {

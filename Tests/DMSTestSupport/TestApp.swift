@@ -30,6 +30,7 @@ public func runApp(
     // Development mode (no credentials) unless a test turns accounts on: the auth tests do.
     var config = AppConfig(host: "127.0.0.1", port: 0, database: database, pool: PoolSettings(maximumConnections: 4, requestTimeout: .seconds(15)),
                            auth: .off)
+    config.checkpointSeconds = 0   // tests seal on purpose; a sealer would change reports under them
     configure(&config)
     let app = try buildApplication(config, logger: logger ?? TestDatabase.logger)
     try await app.test(setup) { client in try await body(client) }

@@ -16,6 +16,9 @@ extension CaseReport {
             date = calendar.date(from: components) ?? date
         }
         self.init(detail: snapshot.detail, analysis: snapshot.analysis, headHash: snapshot.stateHead, generatedAt: date)
+        if let checkpoint = snapshot.checkpoint {
+            self.checkpoint = "n° \(checkpoint.seq) : \(checkpoint.hash) (scellé le \(checkpoint.sealedAt))"
+        }
         let decision = snapshot.detail.decision
         self.committee = snapshot.committee.map { member in
             let declaration: String

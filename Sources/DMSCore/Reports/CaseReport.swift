@@ -44,6 +44,9 @@ public struct CaseReport: Sendable, Hashable {
     public let generatedAtEpoch: Int
     /// The case's committee as the PVs list it (empty when the case has none).
     public internal(set) var committee: [CommitteeLine] = []
+    /// `n° 12 : <hash> (scellé le …)`: the memory's latest checkpoint when rendered.
+    public internal(set) var checkpoint: String = CaseReport.noCheckpoint
+    public static let noCheckpoint = "aucun point de contrôle scellé à ce moment"
 
     public struct CommitteeLine: Sendable, Hashable {
         public let name: String

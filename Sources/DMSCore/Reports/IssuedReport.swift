@@ -44,12 +44,17 @@ public struct ReportSnapshot: Sendable, Hashable {
     public let committee: [CommitteeMember]
     /// The offers' price lines with their market references (as of the state's day).
     public let priceLines: [OfferPriceLine]
+    /// The memory's latest sealed checkpoint when the report was rendered (printed beside the
+    /// case's head, so a paper copy also anchors the global chain).
+    public let checkpoint: Checkpoint?
 
-    public init(detail: CaseDetail, analysis: CaseAnalysis?, committee: [CommitteeMember] = [], priceLines: [OfferPriceLine] = []) {
+    public init(detail: CaseDetail, analysis: CaseAnalysis?, committee: [CommitteeMember] = [], priceLines: [OfferPriceLine] = [],
+                checkpoint: Checkpoint? = nil) {
         self.detail = detail
         self.analysis = analysis
         self.committee = committee
         self.priceLines = priceLines
+        self.checkpoint = checkpoint
         let reportEvents: Set<String> = [EventType.reportIssued.rawValue, EventType.cbaGenerated.rawValue, EventType.pvGenerated.rawValue]
         let state = detail.events.last { !reportEvents.contains($0.type) }
         self.stateHead = state?.hash ?? HashChain.genesis

@@ -37,6 +37,27 @@ struct MemoryRoutes {
                                                    .contentDisposition: "attachment; filename=\"dms-memory.jsonl\""], body: body)
         }
 
+        router.get("/api/memory/checkpoints") { request, context -> PageDTO<CheckpointDTO> in
+            let query = request.uri.queryParameters
+            let limit = try PageParameters.limit(query["limit"].map(String.init))
+            let before = try PageParameters.sequence(query["cursor"].map(String.init), field: "cursor")
+            let page = try await app.checkpoints.list(limit: limit, before: before, logger: context.logger)
+            return PageDTO(items: page.items.map(CheckpointDTO.init), nextCursor: page.next.map(String.init))
+        }
+
+        // The auditor's archive (docs/ARCHIVE.md): read before the first byte, then streamed.
+        router.get("/api/cases/{id}/archive") { _, context -> Response in
+            let archive = self.app.archive
+            let plan = try await archive.prepare(caseID: try context.caseID("id"), logger: context.logger)
+            let logger = context.logger
+            let body = ResponseBody { writer in
+                try await archive.write(plan, logger: logger) { bytes in try await writer.write(bytes) }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/zip",
+                                                   .contentDisposition: "attachment; filename=\"\(plan.filename)\""], body: body)
+        }
+
         router.get("/api/cases/{id}/similar") { _, context -> SimilarCasesDTO in
             let similar = try await app.similarCases.run(to: try context.caseID("id"), logger: context.logger)
             return SimilarCasesDTO(items: similar.map(SimilarCaseDTO.init))
@@ -113,4 +134,46 @@ struct SimilarCaseDTO: Encodable, Sendable {
 
 struct SimilarCasesDTO: ResponseEncodable, Sendable {
     let items: [SimilarCaseDTO]
+}
+
+struct CheckpointDTO: Encodable, Sendable {
+    let seq: Int64
+    let prevHash: String
+    let hash: String
+    let sealedAt: String
+    let heads: Int
+    let sealedBy: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq, hash, heads
+        case prevHash = "prev_hash"
+        case sealedAt = "sealed_at"
+        case sealedBy = "sealed_by"
+    }
+
+    init(_ checkpoint: Checkpoint) {
+        self.seq = checkpoint.seq
+        self.prevHash = checkpoint.prevHash
+        self.hash = checkpoint.hash
+        self.sealedAt = checkpoint.sealedAt
+        self.heads = checkpoint.headCount
+        self.sealedBy = checkpoint.sealedBy
+    }
+}
+
+/// `limit` (1–200, default 50) and integer cursors of the simple paginated lists.
+enum PageParameters {
+    static func limit(_ raw: String?) throws -> Int {
+        guard let raw else { return 50 }
+        guard let value = Int(raw), (1...200).contains(value) else {
+            throw ValidationError(field: "limit", message: "doit être un entier entre 1 et 200")
+        }
+        return value
+    }
+
+    static func sequence(_ raw: String?, field: String) throws -> Int64? {
+        guard let raw else { return nil }
+        guard let value = Int64(raw), value >= 1 else { throw ValidationError(field: field, message: "curseur invalide") }
+        return value
+    }
 }
