@@ -82,20 +82,29 @@ def sha256_hex(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def chunks(archive, name):
+    """Les octets d'une entrée, par blocs ; une entrée illisible est un problème qui la nomme."""
+    try:
+        with archive.open(name) as entry:
+            yield from iter(lambda: entry.read(CHUNK), b"")
+    except zipfile.BadZipFile as error:  # dont un CRC-32 faux : des octets changés dans le zip
+        raise Problem(f"{name}: contenu altéré ou abîmé dans le zip ({error})")
+    except (OSError, EOFError) as error:
+        raise Problem(f"{name}: illisible ({error})")
+
+
 def digest(archive, name):
-    """(SHA-256, taille) d'une entrée, lue par blocs."""
+    """(SHA-256, taille) d'une entrée."""
     hasher, size = hashlib.sha256(), 0
-    with archive.open(name) as entry:
-        for chunk in iter(lambda: entry.read(CHUNK), b""):
-            hasher.update(chunk)
-            size += len(chunk)
+    for chunk in chunks(archive, name):
+        hasher.update(chunk)
+        size += len(chunk)
     return hasher.hexdigest(), size
 
 
 def lines_of(archive, name):
     """Les lignes d'une entrée, séparées par « \\n » seulement (comme JSON Lines)."""
-    with archive.open(name) as entry:
-        lines = entry.read().split(b"\n")
+    lines = b"".join(chunks(archive, name)).split(b"\n")
     return lines[:-1] if lines[-1] == b"" else lines
 
 
@@ -153,8 +162,7 @@ def check_manifest(archive):
 
 
 def case_id_of(archive):
-    with archive.open("case.json") as entry:
-        case = parse(entry.read(), "case.json")
+    case = parse(b"".join(chunks(archive, "case.json")), "case.json")
     if case.get("format") != "dms-archive/1":
         raise Problem(f"case.json: format {case.get('format')!r} inconnu de ce vérificateur (attendu dms-archive/1)")
     if not isinstance(case.get("case"), dict) or not isinstance(case["case"].get("id"), str):
