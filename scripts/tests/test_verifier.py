@@ -5,6 +5,7 @@ Each tamper is what someone rewriting the zip could do; most also rewrite MANIFE
 the manifest proves nothing by itself: the chain and the checkpoints must catch them.
 """
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -137,6 +138,20 @@ def manifest_line(entries, name):
     return next(number for number, line in enumerate(lines, 1) if line.endswith("  " + name))
 
 
+class Unseekable(io.RawIOBase):
+    """A file zipfile cannot seek back into, so it writes data descriptors as a stream would."""
+
+    def __init__(self, file):
+        super().__init__()
+        self.file = file
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        return self.file.write(data)
+
+
 class VerifierTests(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="dms-archive-")
@@ -144,8 +159,9 @@ class VerifierTests(unittest.TestCase):
         self.builder = ArchiveBuilder()
 
     def write_zip(self, entries):
+        """Streamed like the service's: stored, data descriptors (bit 3), UTF-8 names (bit 11)."""
         path = os.path.join(self.tmp, "archive.zip")
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        with open(path, "wb") as file, zipfile.ZipFile(Unseekable(file), "w", zipfile.ZIP_STORED) as archive:
             for name in sorted(entries):
                 archive.writestr(zipfile.ZipInfo(name, (2026, 11, 29, 10, 0, 6)), entries[name])
         return path
@@ -182,6 +198,12 @@ class VerifierTests(unittest.TestCase):
     def test_good_archive_as_zip(self):
         output = self.assert_ok(self.builder.entries(), "OK 9 fichiers, 6 événements, 3 points de contrôle")
         self.assertEqual(len(output.splitlines()), 1, output)
+
+    def test_the_zip_is_written_as_the_service_streams_it(self):
+        with zipfile.ZipFile(self.write_zip(self.builder.entries())) as archive:
+            infos = archive.infolist()
+        self.assertTrue(all(info.flag_bits & 0x08 and info.compress_type == zipfile.ZIP_STORED for info in infos))
+        self.assertTrue(any(info.flag_bits & 0x800 for info in infos))  # « devis électricité.docx »
 
     def test_good_archive_as_extracted_directory(self):
         status, output = self.run_verifier(self.write_directory(self.builder.entries()))
@@ -230,6 +252,16 @@ class VerifierTests(unittest.TestCase):
         entries[name] = flip(entries[name], b"%%EOF")
         self.assert_problem(entries, "{}: SHA-256 différent du manifeste (MANIFEST.sha256 ligne {})".format(
             name, manifest_line(entries, name)))
+
+    def test_byte_flipped_inside_the_zip_file_names_the_entry(self):
+        path = self.write_zip(self.builder.entries())
+        with open(path, "rb") as file:
+            data = file.read()
+        with open(path, "wb") as file:
+            file.write(flip(data, b"%%EOF"))  # the stored bytes, the zip's CRC-32 left as it was
+        status, output = self.run_verifier(path)
+        self.assertEqual(status, 1, output)
+        self.assertRegex(output, r"^documents/[0-9a-f-]+/offre\.pdf: contenu altéré ou abîmé dans le zip \(Bad CRC-32")
 
     def test_flipped_byte_in_a_manifest_line_names_that_line(self):
         entries = self.builder.entries()
