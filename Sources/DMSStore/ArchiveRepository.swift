@@ -98,7 +98,7 @@ public struct ArchiveRepository: Sendable {
     /// The case as an auditor reads it: jsonb, so keys are sorted and the text is stable.
     private static func caseSQL(_ caseID: UUID) -> PostgresQuery {
         """
-        SELECT jsonb_pretty(jsonb_build_object(
+        SELECT jsonb_pretty(jsonb_build_object('format', 'dms-archive/1', 'case', jsonb_build_object(
             'id', c.id, 'case_type', c.case_type, 'title', c.title, 'lot', c.lot, 'status', c.status,
             'created_at', iso_utc(c.created_at), 'created_by', c.created_by,
             'place', (SELECT jsonb_build_object('id', p.id, 'name', p.name, 'level', p.level) FROM catalog_places p WHERE p.id = c.place_id),
@@ -117,7 +117,7 @@ public struct ArchiveRepository: Sendable {
                                                   'issued_at', iso_utc(r.issued_at), 'path', 'reports/' || r.kind || '-v' || r.version || '/' || r.filename)
                                                   ORDER BY r.kind, r.version), '[]')
                         FROM reports r WHERE r.case_id = c.id)
-        ))
+        )))
         FROM cases c WHERE c.id = \(caseID)
         """
     }
