@@ -31,14 +31,21 @@ public struct CaseDetail: Sendable, Hashable {
     public let hasAnalysis: Bool
     /// Where the case takes place (its reference prices come from the place's région).
     public let place: CasePlace?
+    /// Deadline, opening session, budget (issue 20); `.none` for a case without them.
+    public let procedure: CaseProcedure
+    /// Offers received sealed, with their receipts (opened ones point at their document).
+    public let sealedOffers: [SealedOffer]
 
-    public init(case: Case, decision: Decision?, documents: [Document], events: [Event], hasAnalysis: Bool = false, place: CasePlace? = nil) {
+    public init(case: Case, decision: Decision?, documents: [Document], events: [Event], hasAnalysis: Bool = false, place: CasePlace? = nil,
+                procedure: CaseProcedure = .none, sealedOffers: [SealedOffer] = []) {
         self.case = `case`
         self.decision = decision
         self.documents = documents
         self.events = events
         self.hasAnalysis = hasAnalysis
         self.place = place
+        self.procedure = procedure
+        self.sealedOffers = sealedOffers
     }
 }
 
