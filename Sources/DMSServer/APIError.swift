@@ -16,7 +16,7 @@ enum APIError: Error, Sendable {
     case methodNotAllowed(allow: [String])
 }
 
-/// The one JSON shape every error takes: `{"error": {"code", "message", "field"?}}`.
+/// The one JSON shape every error takes: `{"error": {"code", "message", "field"?, "request_id"}}`.
 struct ErrorBody: Encodable, Sendable {
     struct Detail: Encodable, Sendable {
         let code: String
@@ -24,6 +24,13 @@ struct ErrorBody: Encodable, Sendable {
         let field: String?
         /// Catalog names close to one that was refused.
         let suggestions: [String]?
+        /// The request's id, as in `X-Request-Id` and the log: what a user quotes to the operator.
+        let requestID: String
+
+        enum CodingKeys: String, CodingKey {
+            case code, message, field, suggestions
+            case requestID = "request_id"
+        }
     }
 
     let error: Detail

@@ -26,11 +26,12 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     return app
 }
 
-/// The routes, behind one access log, one error middleware and the 405 check. Each route group
-/// decodes its input, calls one use case, and encodes the result.
+/// The routes, behind the request id, one access log, one error middleware and the 405 check.
+/// Each route group decodes its input, calls one use case, and encodes the result.
 func buildRouter(app: UseCases, config: AppConfig) throws -> Router<AppRequestContext> {
     let docs = try APIDocsRoutes.load()
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(table: try docs.routeTable()))
