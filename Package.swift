@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Reads uploaded OOXML archives with our own limits (entry count, sizes, budgets).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Metrics: the swift-metrics API, through a factory the layers are given (no global bootstrap).
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // Pure domain: no I/O, no NIO, no SQL.
@@ -51,6 +53,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
@@ -82,6 +85,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -151,7 +155,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DMSStoreTests",
-            dependencies: ["DMSStore", "DMSCore", "DMSTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "DMSStore", "DMSCore", "DMSTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

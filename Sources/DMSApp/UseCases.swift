@@ -1,3 +1,4 @@
+import CoreMetrics
 import DMSCore
 import DMSDocuments
 import DMSStore
@@ -26,6 +27,7 @@ public struct UseCases: Sendable {
     public let memoryHead: ReadMemoryHead
     public let exportMemory: ExportMemory
     public let checkHealth: CheckHealth
+    public let memoryProgress: ReadMemoryProgress
     public let users: ManageUsers
     public let tokens: ManageTokens
     public let sessions: Sessions
@@ -34,7 +36,8 @@ public struct UseCases: Sendable {
     public let catalog: ManageCatalog
     public let market: MarketSignals
 
-    public init(database: Database, settings: AppSettings = AppSettings()) {
+    /// `metrics`: where uploads and analyses are measured (the server's registry; nowhere by default).
+    public init(database: Database, settings: AppSettings = AppSettings(), metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
         let cases = CaseRepository(database: database)
         let analyses = AnalysisRepository(database: database)
         let reports = ReportRepository(database: database)
@@ -49,9 +52,11 @@ public struct UseCases: Sendable {
         self.decideCase = DecideCase(cases: cases, read: readCase, quorum: settings.quorum)
         self.updateCase = UpdateCase(cases: cases, read: readCase)
         self.matchPriceLine = MatchPriceLine(pricing: pricing, read: readCase)
-        self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer())
+        self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer(),
+                                               uploadedBytes: Counter(label: UploadDocuments.uploadedBytesMetric, factory: metrics))
         self.readDocument = ReadDocument(documents: documents)
-        self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor())
+        self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor(),
+                                       duration: CoreMetrics.Timer(label: AnalyzeCase.durationMetric, factory: metrics))
         self.correctOffer = CorrectOffer(analyses: analyses)
         self.editCriteria = EditCriteria(analyses: analyses)
         self.analysisHistory = AnalysisHistory(analyses: analyses)
@@ -64,6 +69,7 @@ public struct UseCases: Sendable {
         self.memoryHead = ReadMemoryHead(memory: memory)
         self.exportMemory = ExportMemory(memory: memory)
         self.checkHealth = CheckHealth(probe: HealthProbe(database: database))
+        self.memoryProgress = ReadMemoryProgress(probe: MemoryProgressProbe(database: database))
         let accounts = AccountRepository(database: database)
         let passwords = Passwords(cost: settings.bcryptCost)
         self.users = ManageUsers(accounts: accounts, passwords: passwords)
