@@ -14,6 +14,10 @@ enum APIError: Error, Sendable {
     case unknownResource(String)
     /// A known path with a method it does not serve; the methods it does.
     case methodNotAllowed(allow: [String])
+    /// `GET /metrics` while `DMS_METRICS_TOKEN` is not set.
+    case metricsDisabled
+    /// `GET /metrics` without the metrics token, or with another one.
+    case metricsTokenRequired
 }
 
 /// The one JSON shape every error takes: `{"error": {"code", "message", "field"?, "request_id"}}`.
@@ -85,6 +89,11 @@ struct ErrorMapping {
                 return .init(status: .methodNotAllowed, code: "method_not_allowed",
                              message: "méthode non autorisée sur cette ressource : \(allow.joined(separator: ", "))",
                              headers: [.allow: allow.joined(separator: ", ")])
+            case .metricsDisabled:
+                return .init(status: .notFound, code: "not_found", message: "métriques désactivées sur ce serveur (DMS_METRICS_TOKEN n'est pas défini)")
+            case .metricsTokenRequired:
+                return .init(status: .unauthorized, code: "unauthenticated", message: "jeton de métriques requis : Authorization: Bearer <DMS_METRICS_TOKEN>",
+                             headers: [.wwwAuthenticate: "Bearer realm=\"dms-metrics\""])
             }
         case let error as DocumentError:
             return Self.map(error)
