@@ -29,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Reads uploaded OOXML archives with our own limits (entry count, sizes, budgets).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Metrics: the swift-metrics API, through a factory the layers are given (no global bootstrap).
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // The registry `GET /metrics` writes out in Prometheus text (rather than our own exposition writer).
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure domain: no I/O, no NIO, no SQL.
@@ -51,6 +55,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
@@ -82,6 +87,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             // The auditor's archive carries its own verifier and LISEZMOI (docs/ARCHIVE.md).
             resources: [.copy("Resources/archive")],
@@ -100,6 +106,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/web")],
@@ -154,7 +162,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DMSStoreTests",
-            dependencies: ["DMSStore", "DMSCore", "DMSTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "DMSStore", "DMSCore", "DMSTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import CoreMetrics
 import DMSCore
 import DMSDocuments
 import DMSStore
@@ -28,6 +29,7 @@ public struct UseCases: Sendable {
     public let checkpoints: Checkpoints
     public let archive: ExportArchive
     public let checkHealth: CheckHealth
+    public let memoryProgress: ReadMemoryProgress
     public let users: ManageUsers
     public let tokens: ManageTokens
     public let sessions: Sessions
@@ -36,7 +38,8 @@ public struct UseCases: Sendable {
     public let catalog: ManageCatalog
     public let market: MarketSignals
 
-    public init(database: Database, settings: AppSettings = AppSettings()) {
+    /// `metrics`: where uploads and analyses are measured (the server's registry; nowhere by default).
+    public init(database: Database, settings: AppSettings = AppSettings(), metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
         let cases = CaseRepository(database: database)
         let analyses = AnalysisRepository(database: database)
         let reports = ReportRepository(database: database)
@@ -51,9 +54,11 @@ public struct UseCases: Sendable {
         self.decideCase = DecideCase(cases: cases, read: readCase, quorum: settings.quorum)
         self.updateCase = UpdateCase(cases: cases, read: readCase)
         self.matchPriceLine = MatchPriceLine(pricing: pricing, read: readCase)
-        self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer())
+        self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer(),
+                                               uploadedBytes: Counter(label: UploadDocuments.uploadedBytesMetric, factory: metrics))
         self.readDocument = ReadDocument(documents: documents)
-        self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor())
+        self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor(),
+                                       duration: CoreMetrics.Timer(label: AnalyzeCase.durationMetric, factory: metrics))
         self.correctOffer = CorrectOffer(analyses: analyses)
         self.editCriteria = EditCriteria(analyses: analyses)
         self.analysisHistory = AnalysisHistory(analyses: analyses)
@@ -68,6 +73,7 @@ public struct UseCases: Sendable {
         self.checkpoints = Checkpoints(checkpoints: CheckpointRepository(database: database))
         self.archive = ExportArchive(archives: ArchiveRepository(database: database))
         self.checkHealth = CheckHealth(probe: HealthProbe(database: database))
+        self.memoryProgress = ReadMemoryProgress(probe: MemoryProgressProbe(database: database))
         let accounts = AccountRepository(database: database)
         let passwords = Passwords(cost: settings.bcryptCost)
         self.users = ManageUsers(accounts: accounts, passwords: passwords)

@@ -15,9 +15,13 @@ enum APIError: Error, Sendable {
     case unknownResource(String)
     /// A known path with a method it does not serve; the methods it does.
     case methodNotAllowed(allow: [String])
+    /// `GET /metrics` while `DMS_METRICS_TOKEN` is not set.
+    case metricsDisabled
+    /// `GET /metrics` without the metrics token, or with another one.
+    case metricsTokenRequired
 }
 
-/// The one JSON shape every error takes: `{"error": {"code", "message", "field"?}}`.
+/// The one JSON shape every error takes: `{"error": {"code", "message", "field"?, "request_id"}}`.
 struct ErrorBody: Encodable, Sendable {
     struct Detail: Encodable, Sendable {
         let code: String
@@ -25,6 +29,13 @@ struct ErrorBody: Encodable, Sendable {
         let field: String?
         /// Catalog names close to one that was refused.
         let suggestions: [String]?
+        /// The request's id, as in `X-Request-Id` and the log: what a user quotes to the operator.
+        let requestID: String
+
+        enum CodingKeys: String, CodingKey {
+            case code, message, field, suggestions
+            case requestID = "request_id"
+        }
     }
 
     let error: Detail
@@ -79,6 +90,11 @@ struct ErrorMapping {
                 return .init(status: .methodNotAllowed, code: "method_not_allowed",
                              message: "méthode non autorisée sur cette ressource : \(allow.joined(separator: ", "))",
                              headers: [.allow: allow.joined(separator: ", ")])
+            case .metricsDisabled:
+                return .init(status: .notFound, code: "not_found", message: "métriques désactivées sur ce serveur (DMS_METRICS_TOKEN n'est pas défini)")
+            case .metricsTokenRequired:
+                return .init(status: .unauthorized, code: "unauthenticated", message: "jeton de métriques requis : Authorization: Bearer <DMS_METRICS_TOKEN>",
+                             headers: [.wwwAuthenticate: "Bearer realm=\"dms-metrics\""])
             }
         case let error as DocumentError:
             return Self.map(error)

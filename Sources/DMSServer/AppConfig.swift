@@ -22,10 +22,12 @@ public struct AppConfig: Sendable {
     /// `DMS_CHECKPOINT_SECONDS`: how often the memory is sealed into a checkpoint; 0 turns the
     /// periodic sealer off (`dms memory checkpoint` still seals on demand).
     public var checkpointSeconds: Int = 60
+    /// `DMS_METRICS_TOKEN`: the bearer token `GET /metrics` asks for; unset, `/metrics` answers 404.
+    public var metricsToken: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfig, pool: PoolSettings = PoolSettings(),
                 migrateOnStart: Bool = true, maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 25 << 20,
-                auth: AuthMode = .on, cookieSecure: Bool = false, settings: AppSettings = AppSettings()) {
+                auth: AuthMode = .on, cookieSecure: Bool = false, settings: AppSettings = AppSettings(), metricsToken: String? = nil) {
         self.host = host
         self.port = port
         self.database = database
@@ -36,9 +38,11 @@ public struct AppConfig: Sendable {
         self.auth = auth
         self.cookieSecure = cookieSecure
         self.settings = settings
+        self.metricsToken = metricsToken
     }
 
-    /// Development mode acts without credentials: only against a database on this machine.
+    /// Development mode acts without credentials: only against a database on this machine; a
+    /// metrics token long enough.
     public func check() throws(ConfigError) {
         if self.auth == .off, !self.database.isLoopback {
             throw ConfigError("DMS_AUTH=off (development mode) is refused with a database that is not on this machine (\(self.database.host))")
@@ -49,6 +53,12 @@ public struct AppConfig: Sendable {
         guard (1...30).contains(self.settings.quorum) else { throw ConfigError("DMS_QUORUM must be between 1 and 30, got \(self.settings.quorum)") }
         guard (0...86_400).contains(self.checkpointSeconds) else {
             throw ConfigError("DMS_CHECKPOINT_SECONDS must be between 0 (off) and 86400, got \(self.checkpointSeconds)")
+        }
+        if let token = self.metricsToken {
+            // Sent in a header by a scraper: visible ASCII, and long enough not to be guessed.
+            guard token.utf8.count >= 16, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw ConfigError("DMS_METRICS_TOKEN must be at least 16 visible ASCII characters without spaces (e.g. DMS_METRICS_TOKEN=$(openssl rand -hex 32)), or unset to turn /metrics off")
+            }
         }
     }
 }

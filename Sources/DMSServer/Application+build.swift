@@ -8,9 +8,10 @@ import Logging
 public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some ApplicationProtocol {
     try config.check()
     try UseCases.checkRequirements()
-    let database = try Database.connect(config.database, pool: config.pool, logger: logger)
-    let useCases = UseCases(database: database, settings: config.settings)
-    let router = try buildRouter(app: useCases, config: config)
+    let metrics = ServiceMetrics()
+    let database = try Database.connect(config.database, pool: config.pool, logger: logger, metrics: metrics.factory)
+    let useCases = UseCases(database: database, settings: config.settings, metrics: metrics.factory)
+    let router = try buildRouter(app: useCases, config: config, metrics: metrics)
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [EarlyCloseHandler()])),
@@ -30,17 +31,19 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     return app
 }
 
-/// The routes, behind one access log, one error middleware and the 405 check. Each route group
-/// decodes its input, calls one use case, and encodes the result.
-func buildRouter(app: UseCases, config: AppConfig) throws -> Router<AppRequestContext> {
+/// The routes, behind the request id, one access log (and metrics), one error middleware and the
+/// 405 check. Each route group decodes its input, calls one use case, and encodes the result.
+func buildRouter(app: UseCases, config: AppConfig, metrics: ServiceMetrics) throws -> Router<AppRequestContext> {
     let docs = try APIDocsRoutes.load()
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(table: try docs.routeTable()))
     router.add(middleware: AuthMiddleware(app: app, mode: config.auth))
     let json = JSONRequest(maxBytes: config.maxJSONBodyBytes)
     HealthRoutes(app: app).register(on: router)
+    MetricsRoutes(app: app, metrics: metrics, token: config.metricsToken).register(on: router)
     docs.register(on: router)
     CaseRoutes(app: app, json: json).register(on: router)
     DecisionRoutes(app: app, json: json).register(on: router)

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -9,17 +10,23 @@ public struct Database: Sendable {
     public let requestTimeout: Duration
     /// Hot statements are prepared once per connection; off behind a transaction-mode pooler.
     public let preparedStatements: Bool
+    let metrics: DatabaseMetrics
 
-    public init(client: PostgresClient, requestTimeout: Duration, preparedStatements: Bool = true) {
+    /// `metrics`: where the calls in flight, the connections held and the errors are counted
+    /// (the server's registry; nowhere by default).
+    public init(client: PostgresClient, requestTimeout: Duration, preparedStatements: Bool = true,
+                metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.client = client
         self.requestTimeout = requestTimeout
         self.preparedStatements = preparedStatements
+        self.metrics = DatabaseMetrics(factory: metrics)
     }
 
     /// A pool for `config`; nothing connects until `service` runs.
-    public static func connect(_ config: DatabaseConfig, pool: PoolSettings, logger: Logger) throws(ConfigError) -> Database {
+    public static func connect(_ config: DatabaseConfig, pool: PoolSettings, logger: Logger,
+                               metrics: any MetricsFactory = NOOPMetricsHandler.instance) throws(ConfigError) -> Database {
         Database(client: try PostgresClient.make(config, pool: pool, logger: logger), requestTimeout: pool.requestTimeout,
-                 preparedStatements: !config.transactionPooler)
+                 preparedStatements: !config.transactionPooler, metrics: metrics)
     }
 
     /// The pool's background work, to run beside the HTTP server (and stop after it).
@@ -39,20 +46,35 @@ public struct Database: Sendable {
     public func run<T: Sendable>(timeout: Duration? = nil, _ operation: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = self.client
         let timeout = timeout ?? self.requestTimeout
+        self.metrics.callsInFlight.increment()
+        defer { self.metrics.callsInFlight.decrement() }
         do {
             return try await withDeadline(timeout, onTimeout: { DatabaseError.unavailable("no answer within \(timeout)") }) {
                 try await operation(client)
             }
         } catch {
-            throw DatabaseError.classify(error)
+            let classified = DatabaseError.classify(error)
+            self.metrics.failed(classified)
+            throw classified
         }
     }
 
-    /// Runs `body` in one transaction (BEGIN … COMMIT, ROLLBACK on error) within the deadline.
+    /// Runs `body` in one transaction (BEGIN … COMMIT, ROLLBACK on error) within the deadline, on
+    /// a connection leased here so that the wait for it and its use are counted.
     public func transaction<T: Sendable>(logger: Logger, timeout: Duration? = nil,
                                          _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await self.run(timeout: timeout) { client in
-            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        let metrics = self.metrics
+        return try await self.run(timeout: timeout) { client in
+            metrics.waiting.increment()
+            var leased = false
+            defer { if !leased { metrics.waiting.decrement() } }
+            return try await client.withConnection { connection in
+                metrics.waiting.decrement()
+                leased = true
+                metrics.connectionsInUse.increment()
+                defer { metrics.connectionsInUse.decrement() }
+                return try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
         }
     }
 }
@@ -100,6 +122,11 @@ public enum DatabaseError: Error, Sendable, CustomStringConvertible {
             }
             return error
         }
+    }
+
+    /// A PostgresNIO error that `classify` left as it was: the database's, but of no known kind.
+    static func isDriverError(_ error: any Error) -> Bool {
+        error is PSQLError || error is PostgresTransactionError || error is PostgresDecodingError
     }
 
     private static func classify(_ error: PSQLError) -> any Error {

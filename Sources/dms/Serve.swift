@@ -33,7 +33,7 @@ struct Serve: AsyncParsableCommand {
             host: self.host ?? Env.string("HOST") ?? "127.0.0.1", port: port,
             database: try db.database(), pool: try db.pool(), migrateOnStart: !self.noMigrate,
             maxUploadBytes: uploadMB << 20, auth: auth, cookieSecure: try Env.flag("DMS_COOKIE_SECURE"),
-            settings: AppSettings(quorum: quorum))
+            settings: AppSettings(quorum: quorum), metricsToken: Env.string("DMS_METRICS_TOKEN"))
         config.checkpointSeconds = try Env.int("DMS_CHECKPOINT_SECONDS") ?? 60
         do throws(ConfigError) {
             try config.check()
@@ -43,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         let logger = try Logs.make()
         logger.info("starting dms \(DMSVersion.current)", metadata: [
             "database": "\(config.database.redacted)", "address": "\(config.host):\(config.port)", "auth": "\(config.auth.rawValue)",
+            "metrics": "\(config.metricsToken == nil ? "off" : "on")",
         ])
         if config.auth == .off {
             logger.warning("DMS_AUTH=off: development mode, every request acts with every role (X-DMS-Actor names it)")

@@ -106,21 +106,6 @@ struct MemoryAPITests {
     }
 
     static func runVerifier(_ input: String) throws -> (Int32, String) {
-        var script = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { script.deleteLastPathComponent() }
-        script.appendPathComponent("scripts/verify_export.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try runPythonScript("scripts/verify_export.py", input: input)
     }
 }

@@ -8,12 +8,12 @@ import Testing
 /// from the routes the code registers.
 @Suite("OpenAPI description")
 struct OpenAPITests {
-    /// Routes registered in Sources/DMSServer/Routes (`router.get("/api/…")`), read from the code.
+    /// Routes registered in Sources/DMSServer/Routes (`router.get("/api/…")`, and `/metrics`), read from the code.
     static func registeredRoutes() throws -> Set<String> {
         var folder = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { folder.deleteLastPathComponent() }
         folder.appendPathComponent("Sources/DMSServer/Routes")
-        let regex = try NSRegularExpression(pattern: #"router\.(get|post|patch|put|delete)\("(/api/[^"]*)""#)
+        let regex = try NSRegularExpression(pattern: #"router\.(get|post|patch|put|delete)\("(/api/[^"]*|/metrics)""#)
         var routes = Set<String>()
         for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) where file.pathExtension == "swift" {
             let text = try String(contentsOf: file, encoding: .utf8)

@@ -73,6 +73,20 @@ ensure_ocr() {
     return 0
 }
 
+# prometheus_client (Python) parses a real scrape in the metrics test, as Prometheus would. Installed
+# only when missing: pip for this python3 (a user install), else Debian's package; without it the
+# test that needs it is skipped, saying so.
+ensure_prometheus_client() {
+    python3 -c 'import prometheus_client' 2>/dev/null && return 0
+    say "installing prometheus_client (Python) for the metrics test"
+    python3 -m pip install --quiet --user prometheus_client >/dev/null 2>&1 \
+        || python3 -m pip install --quiet --user --break-system-packages prometheus_client >/dev/null 2>&1 \
+        || (apt_install python3-prometheus-client) 2>/dev/null \
+        || true
+    python3 -c 'import prometheus_client' 2>/dev/null \
+        || say "prometheus_client unavailable (no network?): the metrics parsing test will be skipped"
+}
+
 # PostgreSQL refuses to run as root: as root, clusters belong to the `postgres` user (created by
 # the Debian package); otherwise to the current user.
 pg_user() {

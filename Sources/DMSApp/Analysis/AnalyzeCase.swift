@@ -1,3 +1,4 @@
+import CoreMetrics
 import DMSCore
 import DMSDocuments
 import DMSStore
@@ -9,9 +10,14 @@ import Logging
 public struct AnalyzeCase: Sendable {
     let analyses: AnalysisRepository
     let extractor: TextExtractor
+    /// How long each completed analysis took: reading the documents, extracting, storing.
+    let duration: CoreMetrics.Timer
+
+    public static let durationMetric = "dms_analysis_duration_seconds"
 
     public func run(caseID: UUID, actor: Principal, logger: Logger) async throws -> CaseAnalysis {
         try AccessPolicy.check(.analyzeCase, actor)
+        let start = ContinuousClock.now
         let (status, documents) = try await self.analyses.inputs(caseID: caseID, logger: logger)
         guard status != .decided else { throw CaseError.alreadyDecided(caseID) }
         var dao: [DocumentText] = []
@@ -34,6 +40,8 @@ public struct AnalyzeCase: Sendable {
         let result = AnalysisResult.analyze(dao: dao, offers: offers, inputs: inputs, unreadable: unreadable)
         try await self.analyses.save(result, caseID: caseID, actor: actor, logger: logger)
         guard let stored = try await self.analyses.analysis(caseID: caseID, logger: logger) else { throw AnalysisError.noAnalysis }
+        let elapsed = (ContinuousClock.now - start).components
+        self.duration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
         return stored
     }
 

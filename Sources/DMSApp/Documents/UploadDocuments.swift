@@ -1,3 +1,4 @@
+import CoreMetrics
 import DMSCore
 import DMSDocuments
 import DMSStore
@@ -24,6 +25,10 @@ public struct IncomingFile: Sendable {
 public struct UploadDocuments: Sendable {
     let documents: DocumentRepository
     let sniffer: MediaSniffer
+    /// Bytes of new documents stored (a file already in the case stores nothing).
+    let uploadedBytes: Counter
+
+    public static let uploadedBytesMetric = "dms_upload_bytes_total"
 
     /// One transaction stores them all: beyond this, split the upload (it would outlast the deadline).
     public static let maxFilesPerUpload = 50
@@ -39,7 +44,9 @@ public struct UploadDocuments: Sendable {
             throw ValidationError(field: "file", message: "un seul fichier pour « \(kind.rawValue) » (plusieurs fichiers seulement pour « offer »)")
         }
         let prepared = try files.map { file throws(DocumentError) in try self.prepare(file, kind: kind) }
-        return try await self.documents.store(prepared, caseID: caseID, actor: actor, logger: logger)
+        let stored = try await self.documents.store(prepared, caseID: caseID, actor: actor, logger: logger)
+        self.uploadedBytes.increment(by: stored.filter(\.created).reduce(0) { $0 + $1.document.size })
+        return stored
     }
 
     public static func kind(_ raw: String?) throws(ValidationError) -> DocumentKind {

@@ -14,7 +14,8 @@ public enum AuthMode: String, Sendable, Hashable {
 /// Resolves who is asking before any route runs: `Authorization: Bearer <token>`, or the
 /// `dms_session` cookie — then a write must also carry the session's CSRF token in
 /// `X-CSRF-Token` (synchronizer token pattern; bearer requests need none: a browser never adds
-/// that header by itself). Public: health, the API description, signing in.
+/// that header by itself). Public: health, the API description, signing in — and `/metrics`,
+/// which checks its own token.
 struct AuthMiddleware: RouterMiddleware {
     let app: UseCases
     let mode: AuthMode
@@ -23,7 +24,7 @@ struct AuthMiddleware: RouterMiddleware {
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
     static let publicRoutes: Set<String> = [
         "GET /api/health", "HEAD /api/health", "GET /api/openapi.json", "GET /api/docs", "POST /api/session",
-        "GET /connexion", "POST /connexion", "GET /static/dms.css",
+        "GET /connexion", "POST /connexion", "GET /static/dms.css", "GET /metrics", "HEAD /metrics",
     ]
     static let safeMethods: Set<HTTPRequest.Method> = [.get, .head, .options]
 

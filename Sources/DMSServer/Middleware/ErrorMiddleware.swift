@@ -21,13 +21,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 mapping = ErrorMapping(status: .internalServerError, code: "internal_error",
                                        message: "erreur interne ; elle a été journalisée (requête \(context.id))")
             }
-            return Self.response(mapping)
+            return Self.response(mapping, requestID: context.id)
         }
     }
 
-    static func response(_ mapping: ErrorMapping) -> Response {
-        let body = ErrorBody(error: .init(code: mapping.code, message: mapping.message, field: mapping.field, suggestions: mapping.suggestions))
-        let data = (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"erreur"}}"#.utf8)
+    static func response(_ mapping: ErrorMapping, requestID: String) -> Response {
+        let body = ErrorBody(error: .init(code: mapping.code, message: mapping.message, field: mapping.field, suggestions: mapping.suggestions,
+                                          requestID: requestID))
+        // The id is a safe token (`RequestIDMiddleware`): it needs no escaping.
+        let data = (try? JSONCoding.encoder.encode(body))
+            ?? Data(#"{"error":{"code":"internal_error","message":"erreur","request_id":"\#(requestID)"}}"#.utf8)
         var headers = mapping.headers
         headers[.contentType] = "application/json; charset=utf-8"
         if mapping.status == .serviceUnavailable, headers[.retryAfter] == nil {

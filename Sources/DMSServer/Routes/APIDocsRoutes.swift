@@ -47,7 +47,8 @@ struct APIDocsRoutes {
         </style></head><body>
         <h1>DMS — Decision Memory System : API</h1>
         <p>Description complète au format OpenAPI 3.1 : <a href="/api/openapi.json"><code>/api/openapi.json</code></a>.
-        Les erreurs ont toujours la forme <code>{"error": {"code", "message", "field"?}}</code>.</p>
+        Les erreurs ont toujours la forme <code>{"error": {"code", "message", "field"?, "request_id"}}</code> ;
+        <code>request_id</code> est aussi dans l'en-tête <code>X-Request-Id</code> de chaque réponse.</p>
         <div id="ops">Chargement…</div>
         <script>
         fetch('/api/openapi.json').then(r => r.json()).then(doc => {

@@ -292,6 +292,8 @@ struct WebRoutes {
             default: "Demande refusée"
             }
             model["message"] = mapping.message
+            // What the user quotes to the operator: the request id, as in the logs.
+            model["reference"] = context.id
             model["back"] = "/"
             return self.pages.page("erreur", model, status: mapping.status)
         }
