@@ -13,6 +13,7 @@ public struct UseCases: Sendable {
     public let updateCase: UpdateCase
     public let matchPriceLine: MatchPriceLine
     public let uploadDocuments: UploadDocuments
+    public let openOffers: OpenOffers
     public let readDocument: ReadDocument
     public let analyzeCase: AnalyzeCase
     public let correctOffer: CorrectOffer
@@ -39,12 +40,15 @@ public struct UseCases: Sendable {
     public let market: MarketSignals
 
     /// `metrics`: where uploads and analyses are measured (the server's registry; nowhere by default).
-    public init(database: Database, settings: AppSettings = AppSettings(), metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
+    /// `sealKey`: the server's key that seals offers before their opening session (`DMS_SEAL_KEY`).
+    public init(database: Database, settings: AppSettings = AppSettings(), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+                sealKey: SealKey? = nil) {
         let cases = CaseRepository(database: database)
+        let procedures = ProcedureRepository(database: database, sealKey: sealKey)
         let analyses = AnalysisRepository(database: database)
         let reports = ReportRepository(database: database)
         let memory = MemoryRepository(database: database)
-        let documents = DocumentRepository(database: database)
+        let documents = DocumentRepository(database: database, sealKey: sealKey)
         let pricing = PricingRepository(database: database)
         let readCase = ReadCase(cases: cases, analyses: analyses, pricing: pricing)
         let renderer = ReportRenderer()
@@ -52,18 +56,19 @@ public struct UseCases: Sendable {
         self.listCases = ListCases(cases: cases)
         self.readCase = readCase
         self.decideCase = DecideCase(cases: cases, read: readCase, quorum: settings.quorum)
-        self.updateCase = UpdateCase(cases: cases, read: readCase)
+        self.updateCase = UpdateCase(cases: cases, procedures: procedures, read: readCase)
         self.matchPriceLine = MatchPriceLine(pricing: pricing, read: readCase)
         self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer(),
                                                uploadedBytes: Counter(label: UploadDocuments.uploadedBytesMetric, factory: metrics))
-        self.readDocument = ReadDocument(documents: documents)
-        self.analyzeCase = AnalyzeCase(analyses: analyses, extractor: TextExtractor(),
+        self.readDocument = ReadDocument(documents: documents, procedures: procedures)
+        self.analyzeCase = AnalyzeCase(analyses: analyses, procedures: procedures, extractor: TextExtractor(),
                                        duration: CoreMetrics.Timer(label: AnalyzeCase.durationMetric, factory: metrics))
         self.correctOffer = CorrectOffer(analyses: analyses)
         self.editCriteria = EditCriteria(analyses: analyses)
         self.analysisHistory = AnalysisHistory(analyses: analyses)
         self.renderReport = RenderReport(reports: reports, cases: cases, renderer: renderer)
         self.issueReport = IssueReport(reports: reports, renderer: renderer)
+        self.openOffers = OpenOffers(procedures: procedures, issue: self.issueReport, read: readCase, quorum: settings.quorum)
         self.listReports = ListReports(reports: reports)
         self.readReport = ReadReport(reports: reports)
         self.searchMemory = SearchMemory(memory: memory)

@@ -37,9 +37,12 @@ public struct Document: Sendable, Hashable {
     public let sha256: String
     public let uploadedBy: String
     public let uploadedAt: Timestamp
+    /// An offer received after the case's deadline: « hors délai » (the committee decides).
+    public let late: Bool
 
     public init(id: UUID, caseID: UUID, kind: DocumentKind, filename: String, mediaType: MediaType, size: Int,
-                sha256: String, uploadedBy: String, uploadedAt: Timestamp) {
+                sha256: String, uploadedBy: String, uploadedAt: Timestamp, late: Bool = false) {
+        self.late = late
         self.id = id
         self.caseID = caseID
         self.kind = kind

@@ -98,6 +98,26 @@ struct ErrorMapping {
             }
         case let error as DocumentError:
             return Self.map(error)
+        case let error as ProcedureError:
+            switch error {
+            case .sealed:
+                return .init(status: .conflict, code: "offers_sealed",
+                             message: "plis non encore ouverts : les offres restent scellées jusqu'à la séance d'ouverture du comité")
+            case .notSealed:
+                return .init(status: .conflict, code: "not_sealed", message: "ce dossier n'a pas de date limite : ses offres ne sont pas scellées, il n'y a pas de plis à ouvrir")
+            case .alreadyOpened:
+                return .init(status: .conflict, code: "already_opened", message: "la séance d'ouverture a déjà eu lieu : la date limite et la séance ne changent plus")
+            case .deadlineNotPassed(let deadline):
+                return .init(status: .unprocessableContent, code: "deadline_not_passed",
+                             message: "la date limite de dépôt (\(deadline.iso8601)) n'est pas encore passée : les plis ne s'ouvrent qu'après")
+            case .thresholdRequires(let caseType, let label):
+                return .init(status: .unprocessableContent, code: "threshold_requires", message: "ce montant relève d'une autre procédure : \(caseType) (\(label)) ; le seuil décide de la procédure, jamais l'inverse",
+                             field: "budget.amount")
+            case .openingBeforeDeadline:
+                return .init(status: .unprocessableContent, code: "validation_failed", message: "la séance d'ouverture ne peut précéder la date limite de dépôt", field: "opening_at")
+            case .sealingUnavailable(let why):
+                return .init(status: .serviceUnavailable, code: "sealing_unavailable", message: "scellement des offres indisponible : \(why)")
+            }
         case let error as AnalysisError:
             switch error {
             case .unknownSupplier:

@@ -1,4 +1,5 @@
 import DMSApp
+import DMSCore
 import DMSStore
 
 /// Everything `dms serve` needs, checked before anything starts.
@@ -24,6 +25,8 @@ public struct AppConfig: Sendable {
     public var checkpointSeconds: Int = 60
     /// `DMS_METRICS_TOKEN`: the bearer token `GET /metrics` asks for; unset, `/metrics` answers 404.
     public var metricsToken: String?
+    /// `DMS_SEAL_KEY`: seals offers received before their opening session (required by `dms serve`).
+    public var sealKey: SealKey?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfig, pool: PoolSettings = PoolSettings(),
                 migrateOnStart: Bool = true, maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 25 << 20,

@@ -10,7 +10,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     try UseCases.checkRequirements()
     let metrics = ServiceMetrics()
     let database = try Database.connect(config.database, pool: config.pool, logger: logger, metrics: metrics.factory)
-    let useCases = UseCases(database: database, settings: config.settings, metrics: metrics.factory)
+    let useCases = UseCases(database: database, settings: config.settings, metrics: metrics.factory, sealKey: config.sealKey)
     let router = try buildRouter(app: useCases, config: config, metrics: metrics)
     var app = Application(
         router: router,
@@ -25,6 +25,9 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     if config.migrateOnStart {
         app.beforeServerStarts {
             let applied = try await Migrator.bundled().migrate(database, logger: logger)
+            // A wrong key would leave every sealed offer unopenable: refuse to start instead. (With
+            // --no-migrate the service starts even while the database is away, and checks nothing.)
+            try await SealKeyCheck.run(database, key: config.sealKey, logger: logger)
             logger.info("database ready", metadata: ["database": "\(config.database.redacted)", "migrations_applied": "\(applied.count)"])
         }
     }

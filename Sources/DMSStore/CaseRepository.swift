@@ -128,8 +128,19 @@ public struct CaseRepository: Sendable {
         let documents = try columns[14].decode(String.self, context: .default)
         let analysed = try columns[15].decode(Bool.self, context: .default)
         let place = try columns[16].decode(String?.self, context: .default)
+        let budget = try columns[20].decode(Double?.self, context: .default).flatMap { amount in
+            try columns[21].decode(String?.self, context: .default).map { Budget(amount: amount, currency: $0) }
+        }
+        let procedure = CaseProcedure(
+            deadlineAt: try columns[17].decode(ISOTimestamp?.self, context: .default).map { Timestamp(iso8601: $0.text) },
+            timeZone: try columns[19].decode(String.self, context: .default),
+            openingAt: try columns[18].decode(ISOTimestamp?.self, context: .default).map { Timestamp(iso8601: $0.text) },
+            budget: budget,
+            openedAt: try columns[22].decode(ISOTimestamp?.self, context: .default).map { Timestamp(iso8601: $0.text) })
+        let sealed = try columns[23].decode(String?.self, context: .default).map(SealedOfferRow.decodeList) ?? []
         return CaseDetail(case: record, decision: decision, documents: try DocumentRow.decodeList(documents),
-                          events: try EventRow.decodeList(events), hasAnalysis: analysed, place: try place.map(PlaceRow.decode))
+                          events: try EventRow.decodeList(events), hasAnalysis: analysed, place: try place.map(PlaceRow.decode),
+                          procedure: procedure, sealedOffers: sealed)
     }
 
     /// Records the committee's decision in one transaction: locks the case, refuses a second

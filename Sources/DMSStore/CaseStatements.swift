@@ -33,14 +33,18 @@ enum CaseSQL {
                    (SELECT coalesce(json_agg(json_build_object(
                                'id', d.id, 'case_id', d.case_id, 'kind', d.kind, 'filename', d.filename,
                                'media_type', d.media_type, 'size', d.size, 'sha256', d.sha256,
-                               'uploaded_by', d.uploaded_by, 'uploaded_at', iso_utc(d.uploaded_at))
+                               'uploaded_by', d.uploaded_by, 'uploaded_at', iso_utc(d.uploaded_at), 'late', d.late)
                                ORDER BY d.uploaded_at, d.id), '[]')::text
                     FROM documents d WHERE d.case_id = c.id),
                    EXISTS (SELECT 1 FROM analyses a WHERE a.case_id = c.id),
                    (SELECT json_build_object('id', p.id, 'name', p.name, 'level', p.level,
                                'path', (SELECT array_agg(x.name ORDER BY pa.depth DESC) FROM place_ancestors pa
                                         JOIN catalog_places x ON x.id = pa.ancestor_id WHERE pa.place_id = p.id))::text
-                    FROM catalog_places p WHERE p.id = c.place_id)
+                    FROM catalog_places p WHERE p.id = c.place_id),
+                   c.deadline_at, c.opening_at, c.time_zone, c.budget_amount::float8, c.budget_currency, c.opened_at,
+                   (SELECT json_agg(json_build_object('id', s.id, 'received_at', iso_utc(s.received_at), 'size', s.size,
+                               'sealed_sha256', s.sealed_sha256, 'late', s.late, 'document_id', o.document_id) ORDER BY s.received_at, s.id)::text
+                    FROM sealed_offers s LEFT JOIN offer_openings o ON o.sealed_offer_id = s.id WHERE s.case_id = c.id)
             FROM cases c LEFT JOIN decisions d ON d.case_id = c.id
             WHERE c.id = $1::uuid
             """

@@ -27,38 +27,63 @@ public struct StoredDocument: Sendable {
     public let created: Bool
 }
 
+/// What became of an uploaded file: a document, or an offer sealed until the opening session.
+public enum UploadOutcome: Sendable {
+    case stored(StoredDocument)
+    case sealed(SealedOffer)
+}
+
 /// Document metadata and bytes in PostgreSQL.
 public struct DocumentRepository: Sendable {
     let database: Database
+    let sealKey: SealKey?
 
-    public init(database: Database) {
+    public init(database: Database, sealKey: SealKey? = nil) {
         self.database = database
+        self.sealKey = sealKey
     }
 
-    /// Stores every file in one transaction, each with its `document_uploaded` event. The case row
-    /// is share-locked so a concurrent decide waits; a decided case refuses new documents.
-    public func store(_ files: [NewDocument], caseID: UUID, actor: Principal, logger: Logger) async throws -> [StoredDocument] {
-        try await self.database.transaction(logger: logger) { connection in
-            var stored: [StoredDocument] = []
+    /// Stores every file in one transaction, each with its event. The case row is share-locked so
+    /// a concurrent decide or opening session waits; a decided case refuses new documents. While
+    /// the case seals offers (a deadline, no opening yet), offers are sealed, not stored readable;
+    /// an offer after the deadline is marked late, never refused.
+    public func store(_ files: [NewDocument], caseID: UUID, actor: Principal, logger: Logger) async throws -> [UploadOutcome] {
+        let sealKey = self.sealKey
+        return try await self.database.transaction(logger: logger) { connection in
+            let state = try await connection.query("""
+                SELECT status, deadline_at IS NOT NULL AND opened_at IS NULL, deadline_at IS NOT NULL AND now() > deadline_at
+                FROM cases WHERE id = \(caseID) FOR SHARE
+                """, logger: logger)
+            var found: (status: String, seals: Bool, late: Bool)?
+            for try await row in state.decode((String, Bool, Bool).self) { found = row }
+            guard let found else { throw CaseError.notFound(caseID) }
+            guard found.status != CaseStatus.decided.rawValue else { throw CaseError.alreadyDecided(caseID) }
+            var outcomes: [UploadOutcome] = []
             for file in files {
-                stored.append(try await Self.store(file, caseID: caseID, actor: actor, on: connection, logger: logger))
+                if file.kind == .offer, found.seals {
+                    outcomes.append(.sealed(try await ProcedureRepository.seal(file, caseID: caseID, late: found.late, sealKey: sealKey, actor: actor,
+                                                                                on: connection, logger: logger)))
+                } else {
+                    let late = file.kind == .offer && found.late
+                    outcomes.append(.stored(try await Self.store(file, caseID: caseID, late: late, actor: actor, on: connection, logger: logger)))
+                }
             }
-            return stored
+            return outcomes
         }
     }
 
-    private static func store(_ file: NewDocument, caseID: UUID, actor: Principal, on connection: PostgresConnection, logger: Logger) async throws -> StoredDocument {
+    private static func store(_ file: NewDocument, caseID: UUID, late: Bool, actor: Principal, on connection: PostgresConnection, logger: Logger) async throws -> StoredDocument {
         // The id is chosen here so that the event's payload is built (and pinned) in Swift.
         let id = UUID()
         let payload = EventPayload.documentUploaded(id: id, kind: file.kind, filename: file.filename, mediaType: file.mediaType,
-                                                    size: file.content.readableBytes, sha256: file.sha256)
+                                                    size: file.content.readableBytes, sha256: file.sha256, late: late, sealedOfferID: nil)
         let rows = try await connection.query("""
             WITH target AS (
                 SELECT id, status FROM cases WHERE id = \(caseID) FOR SHARE
             ), inserted AS (
-                INSERT INTO documents (id, case_id, kind, filename, media_type, size, sha256, uploaded_by)
+                INSERT INTO documents (id, case_id, kind, filename, media_type, size, sha256, uploaded_by, late)
                 SELECT \(id), id, \(file.kind.rawValue), \(file.filename), \(file.mediaType.rawValue), \(file.content.readableBytes),
-                       \(file.sha256), \(actor.value)
+                       \(file.sha256), \(actor.value), \(late)
                 FROM target WHERE status <> 'decided'
                 ON CONFLICT (case_id, sha256) DO NOTHING
                 RETURNING *
@@ -75,7 +100,7 @@ public struct DocumentRepository: Sendable {
                 WHERE d.sha256 = \(file.sha256) AND NOT EXISTS (SELECT 1 FROM inserted)
             )
             SELECT t.status, EXISTS (SELECT 1 FROM inserted),
-                   f.id, f.case_id, f.kind, f.filename, f.media_type, f.size, f.sha256, f.uploaded_by, iso_utc(f.uploaded_at)
+                   f.id, f.case_id, f.kind, f.filename, f.media_type, f.size, f.sha256, f.uploaded_by, iso_utc(f.uploaded_at), f.late
             FROM target t LEFT JOIN found f ON true
             """, logger: logger)
         for try await row in rows {
@@ -87,7 +112,10 @@ public struct DocumentRepository: Sendable {
                 // The same bytes are being stored by a concurrent request that has not committed.
                 throw DocumentError.concurrentUpload
             }
-            let document = try Document(row: row, offset: 2)
+            let read = try Document(row: row, offset: 2)
+            let document = Document(id: read.id, caseID: read.caseID, kind: read.kind, filename: read.filename, mediaType: read.mediaType,
+                                    size: read.size, sha256: read.sha256, uploadedBy: read.uploadedBy, uploadedAt: read.uploadedAt,
+                                    late: created ? late : try columns[11].decode(Bool.self, context: .default))
             return StoredDocument(document: document, created: created)
         }
         throw CaseError.notFound(caseID)

@@ -31,13 +31,15 @@ struct DocumentRow: Decodable {
     let sha256: String
     let uploaded_by: String
     let uploaded_at: String
+    let late: Bool?
 
     func document() throws -> Document {
         guard let kind = DocumentKind(rawValue: self.kind), let media = MediaType(rawValue: self.media_type) else {
             throw DatabaseError.unexpected("unknown kind/media type in document \(self.id)")
         }
         return Document(id: self.id, caseID: self.case_id, kind: kind, filename: self.filename, mediaType: media, size: self.size,
-                        sha256: self.sha256, uploadedBy: self.uploaded_by, uploadedAt: Timestamp(iso8601: self.uploaded_at))
+                        sha256: self.sha256, uploadedBy: self.uploaded_by, uploadedAt: Timestamp(iso8601: self.uploaded_at),
+                        late: self.late ?? false)
     }
 
     static func decodeList(_ json: String) throws -> [Document] {
@@ -87,5 +89,22 @@ struct AnalysisInputRow: Codable {
             throw DatabaseError.unexpected("bad analysis input \(self.document_id)")
         }
         return AnalysisInput(documentID: id, kind: kind, filename: self.filename, sha256: self.sha256)
+    }
+}
+
+/// A sealed offer's receipt as the case detail's JSON lists it.
+struct SealedOfferRow: Decodable {
+    let id: UUID
+    let received_at: String
+    let size: Int
+    let sealed_sha256: String
+    let late: Bool
+    let document_id: UUID?
+
+    static func decodeList(_ json: String) throws -> [SealedOffer] {
+        try JSONDecoder().decode([SealedOfferRow].self, from: Data(json.utf8)).map {
+            SealedOffer(id: $0.id, receivedAt: Timestamp(iso8601: $0.received_at), size: $0.size, sealedSHA256: $0.sealed_sha256,
+                        late: $0.late, documentID: $0.document_id)
+        }
     }
 }

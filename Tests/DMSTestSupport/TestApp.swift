@@ -31,6 +31,7 @@ public func runApp(
     var config = AppConfig(host: "127.0.0.1", port: 0, database: database, pool: PoolSettings(maximumConnections: 4, requestTimeout: .seconds(15)),
                            auth: .off)
     config.checkpointSeconds = 0   // tests seal on purpose; a sealer would change reports under them
+    config.sealKey = TestSealKey.key
     configure(&config)
     let app = try buildApplication(config, logger: logger ?? TestDatabase.logger)
     try await app.test(setup) { client in try await body(client) }
@@ -102,4 +103,10 @@ public func seedUser(_ database: DatabaseConfig, email: String, name: String, ro
         let (_, token) = try await app.tokens.create(email: email, name: "tests", expiresInDays: nil, logger: TestDatabase.logger)
         return SeededUser(id: user.id.uuidString.lowercased(), email: email, name: name, password: password, token: token)
     }
+}
+
+/// The test suite's server key for sealed offers (a fixed, public value: tests only).
+public enum TestSealKey {
+    public static let base64 = "ZG1zLXRlc3Qtc2VhbC1rZXktMzItYnl0ZXMtbG9uZyE="
+    public static let key = try! SealKey(base64: base64)
 }

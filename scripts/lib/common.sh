@@ -4,6 +4,18 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 say() { printf '==> %s\n' "$*" >&2; }
+
+# Offers received before their opening session are sealed with the server's key (DMS_SEAL_KEY,
+# 32 random bytes in base64). Unless one is given, the scripts use a project-local key kept in
+# .dms-seal-key (mode 600, never committed): keep a copy of it with the backups, or sealed offers
+# can never be opened.
+if [ -z "${DMS_SEAL_KEY:-}" ]; then
+    if [ ! -s "$ROOT/.dms-seal-key" ]; then
+        (umask 077; head -c 32 /dev/urandom | base64 > "$ROOT/.dms-seal-key")
+    fi
+    DMS_SEAL_KEY="$(cat "$ROOT/.dms-seal-key")"
+    export DMS_SEAL_KEY
+fi
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # `swift build`, so that a build with nothing changed recompiles nothing. SwiftPM plans the build

@@ -9,6 +9,7 @@ import Logging
 /// offer facts, store the result (replacing the previous one), and return it.
 public struct AnalyzeCase: Sendable {
     let analyses: AnalysisRepository
+    let procedures: ProcedureRepository
     let extractor: TextExtractor
     /// How long each completed analysis took: reading the documents, extracting, storing.
     let duration: CoreMetrics.Timer
@@ -17,6 +18,8 @@ public struct AnalyzeCase: Sendable {
 
     public func run(caseID: UUID, actor: Principal, logger: Logger) async throws -> CaseAnalysis {
         try AccessPolicy.check(.analyzeCase, actor)
+        // Offers are read only after the committee's opening session (when the case has a deadline).
+        if try await self.procedures.sealsOffers(caseID: caseID, logger: logger) == true { throw ProcedureError.sealed }
         let start = ContinuousClock.now
         let (status, documents) = try await self.analyses.inputs(caseID: caseID, logger: logger)
         guard status != .decided else { throw CaseError.alreadyDecided(caseID) }

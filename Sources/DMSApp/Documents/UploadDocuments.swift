@@ -33,7 +33,7 @@ public struct UploadDocuments: Sendable {
     /// One transaction stores them all: beyond this, split the upload (it would outlast the deadline).
     public static let maxFilesPerUpload = 50
 
-    public func run(_ files: [IncomingFile], kind rawKind: String?, caseID: UUID, actor: Principal, logger: Logger) async throws -> [StoredDocument] {
+    public func run(_ files: [IncomingFile], kind rawKind: String?, caseID: UUID, actor: Principal, logger: Logger) async throws -> [UploadOutcome] {
         try AccessPolicy.check(.uploadDocuments, actor)
         let kind = try Self.kind(rawKind)
         guard !files.isEmpty else { throw ValidationError(field: "file", message: "aucun fichier reçu (champ « file »)") }
@@ -44,9 +44,14 @@ public struct UploadDocuments: Sendable {
             throw ValidationError(field: "file", message: "un seul fichier pour « \(kind.rawValue) » (plusieurs fichiers seulement pour « offer »)")
         }
         let prepared = try files.map { file throws(DocumentError) in try self.prepare(file, kind: kind) }
-        let stored = try await self.documents.store(prepared, caseID: caseID, actor: actor, logger: logger)
-        self.uploadedBytes.increment(by: stored.filter(\.created).reduce(0) { $0 + $1.document.size })
-        return stored
+        let outcomes = try await self.documents.store(prepared, caseID: caseID, actor: actor, logger: logger)
+        self.uploadedBytes.increment(by: outcomes.reduce(0) { total, outcome in
+            switch outcome {
+            case .stored(let stored): total + (stored.created ? stored.document.size : 0)
+            case .sealed(let sealed): total + sealed.size
+            }
+        })
+        return outcomes
     }
 
     public static func kind(_ raw: String?) throws(ValidationError) -> DocumentKind {

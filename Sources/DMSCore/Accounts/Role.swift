@@ -38,6 +38,8 @@ public enum Operation: String, Sendable, Hashable, CaseIterable {
     case proposeSignal
     case reviewSignals
     case manageCatalog
+    case setProcedure
+    case openOffers
 
     /// Any one of these roles allows the operation; empty means any signed-in account.
     public var roles: Set<Role> {
@@ -47,7 +49,8 @@ public enum Operation: String, Sendable, Hashable, CaseIterable {
         case .proposeSignal: [.agent, .admin]
         case .reviewSignals, .manageCatalog: [.admin]
         case .setCommittee: [.agent, .admin]
-        case .decideCase: [.comite]
+        case .decideCase, .openOffers: [.comite]
+        case .setProcedure: [.agent]
         case .manageUsers: [.admin]
         }
     }

@@ -15,6 +15,12 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case priceLineMatched = "price_line_matched"
     /// A→B: the chosen offer's confirmed price lines proposed as market signals at the decision.
     case marketSignalsProposed = "market_signals_proposed"
+    /// Deadline, opening session, time zone or budget set (issue 20).
+    case procedureSet = "procedure_set"
+    /// An offer received sealed: only its receipt (no supplier, no name).
+    case offerSealed = "offer_sealed"
+    /// The committee's opening session: who, and every offer opened with its hashes.
+    case offersOpened = "offers_opened"
     /// Written by v0.1.0 on every download; kept readable, no longer written.
     case cbaGenerated = "cba_generated"
     case pvGenerated = "pv_generated"
@@ -49,6 +55,22 @@ public struct EventPayload: Sendable, Hashable {
     }
 
     public static func documentUploaded(id: UUID, kind: DocumentKind, filename: String, mediaType: MediaType, size: Int, sha256: String) -> EventPayload {
+        Self.documentUploaded(id: id, kind: kind, filename: filename, mediaType: mediaType, size: size, sha256: sha256, late: false, sealedOfferID: nil)
+    }
+
+    /// The same, for an offer received after the deadline (`late: true`) or opened from its seal
+    /// (`sealed_offer_id`); each key only when it applies, so every other payload stays as it was.
+    public static func documentUploaded(id: UUID, kind: DocumentKind, filename: String, mediaType: MediaType, size: Int, sha256: String,
+                                        late: Bool, sealedOfferID: UUID?) -> EventPayload {
+        var payload = Self.documentUploadedV1(id: id, kind: kind, filename: filename, mediaType: mediaType, size: size, sha256: sha256)
+        guard case .object(var members) = payload.body else { preconditionFailure("an object") }
+        if late { members["late"] = .bool(true) }
+        if let sealedOfferID { members["sealed_offer_id"] = .string(sealedOfferID.uuidString.lowercased()) }
+        payload = EventPayload(.documentUploaded, members)
+        return payload
+    }
+
+    private static func documentUploadedV1(id: UUID, kind: DocumentKind, filename: String, mediaType: MediaType, size: Int, sha256: String) -> EventPayload {
         EventPayload(.documentUploaded, [
             "document_id": .string(id.uuidString.lowercased()),
             "kind": .string(kind.rawValue),
@@ -175,6 +197,56 @@ public struct EventPayload: Sendable, Hashable {
             "size": .number(Double(size)),
             "filename": .string(filename),
             "memory_head": .string(memoryHead),
+        ])
+    }
+
+    public static func procedureSet(_ procedure: CaseProcedure) -> EventPayload {
+        EventPayload(.procedureSet, [
+            "deadline_at": procedure.deadlineAt.map { .string($0.iso8601) } ?? .null,
+            "opening_at": procedure.openingAt.map { .string($0.iso8601) } ?? .null,
+            "time_zone": .string(procedure.timeZone),
+            "budget": procedure.budget.map { .object(["amount": .number($0.amount), "currency": .string($0.currency)]) } ?? .null,
+        ])
+    }
+
+    public static func offerSealed(id: UUID, size: Int, sealedSHA256: String, late: Bool) -> EventPayload {
+        EventPayload(.offerSealed, [
+            "sealed_offer_id": .string(id.uuidString.lowercased()),
+            "size": .number(Double(size)),
+            "sealed_sha256": .string(sealedSHA256),
+            "late": .bool(late),
+        ])
+    }
+
+    /// One opened offer: its receipt and the document it became.
+    public struct OpenedOffer: Sendable, Hashable {
+        public let sealedOfferID: UUID
+        public let sealedSHA256: String
+        public let documentID: UUID
+        public let filename: String
+        public let sha256: String
+        public let size: Int
+        public let late: Bool
+
+        public init(sealedOfferID: UUID, sealedSHA256: String, documentID: UUID, filename: String, sha256: String, size: Int, late: Bool) {
+            self.sealedOfferID = sealedOfferID
+            self.sealedSHA256 = sealedSHA256
+            self.documentID = documentID
+            self.filename = filename
+            self.sha256 = sha256
+            self.size = size
+            self.late = late
+        }
+    }
+
+    public static func offersOpened(present: [UUID], offers: [OpenedOffer]) -> EventPayload {
+        EventPayload(.offersOpened, [
+            "present": .array(present.map { .string($0.uuidString.lowercased()) }),
+            "offers": .array(offers.map {
+                .object(["sealed_offer_id": .string($0.sealedOfferID.uuidString.lowercased()), "sealed_sha256": .string($0.sealedSHA256),
+                         "document_id": .string($0.documentID.uuidString.lowercased()), "filename": .string($0.filename),
+                         "sha256": .string($0.sha256), "size": .number(Double($0.size)), "late": .bool($0.late)])
+            }),
         ])
     }
 }

@@ -131,13 +131,18 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
     let analysis: AnalysisDTO?
     let place: CasePlaceDTO?
     let priceLines: [PriceLineDTO]
+    let procedure: ProcedureDTO
+    let sealedOffers: [SealedOfferDTO]
 
     enum CodingKeys: String, CodingKey {
-        case decision, events, documents, analysis, place
+        case decision, events, documents, analysis, place, procedure
         case priceLines = "price_lines"
+        case sealedOffers = "sealed_offers"
     }
 
     init(_ view: CaseView) {
+        self.procedure = ProcedureDTO(view.detail.procedure)
+        self.sealedOffers = view.detail.sealedOffers.map(SealedOfferDTO.init)
         self.priceLines = view.priceLines.map(PriceLineDTO.init)
         self.place = view.detail.place.map(CasePlaceDTO.init)
         self.analysis = view.analysis.map(AnalysisDTO.init)
@@ -156,7 +161,127 @@ struct CaseDetailDTO: ResponseEncodable, Sendable {
         try container.encode(self.analysis, forKey: .analysis)
         try container.encode(self.place, forKey: .place)
         try container.encode(self.priceLines, forKey: .priceLines)
+        try container.encode(self.procedure, forKey: .procedure)
+        try container.encode(self.sealedOffers, forKey: .sealedOffers)
     }
+}
+
+/// Deadline, opening session, budget; `seals_offers` while offers arrive sealed.
+struct ProcedureDTO: Encodable, Sendable {
+    struct BudgetDTO: Codable, Sendable {
+        let amount: Double?
+        let currency: String?
+    }
+
+    let deadlineAt: String?
+    let openingAt: String?
+    let timeZone: String
+    let budget: BudgetDTO?
+    let openedAt: String?
+    let sealsOffers: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case budget
+        case deadlineAt = "deadline_at"
+        case openingAt = "opening_at"
+        case timeZone = "time_zone"
+        case openedAt = "opened_at"
+        case sealsOffers = "seals_offers"
+    }
+
+    init(_ procedure: CaseProcedure) {
+        self.deadlineAt = procedure.deadlineAt?.iso8601
+        self.openingAt = procedure.openingAt?.iso8601
+        self.timeZone = procedure.timeZone
+        self.budget = procedure.budget.map { BudgetDTO(amount: $0.amount, currency: $0.currency) }
+        self.openedAt = procedure.openedAt?.iso8601
+        self.sealsOffers = procedure.sealsOffers
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.deadlineAt, forKey: .deadlineAt)
+        try container.encode(self.openingAt, forKey: .openingAt)
+        try container.encode(self.timeZone, forKey: .timeZone)
+        try container.encode(self.budget, forKey: .budget)
+        try container.encode(self.openedAt, forKey: .openedAt)
+        try container.encode(self.sealsOffers, forKey: .sealsOffers)
+    }
+}
+
+/// A sealed offer's receipt: nothing that names the supplier.
+struct SealedOfferDTO: Encodable, Sendable {
+    let id: String
+    let receivedAt: String
+    let size: Int
+    let sealedSHA256: String
+    let late: Bool
+    let documentID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, size, late
+        case receivedAt = "received_at"
+        case sealedSHA256 = "sealed_sha256"
+        case documentID = "document_id"
+    }
+
+    init(_ offer: SealedOffer) {
+        self.id = offer.id.uuidString.lowercased()
+        self.receivedAt = offer.receivedAt.iso8601
+        self.size = offer.size
+        self.sealedSHA256 = offer.sealedSHA256
+        self.late = offer.late
+        self.documentID = offer.documentID?.uuidString.lowercased()
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.receivedAt, forKey: .receivedAt)
+        try container.encode(self.size, forKey: .size)
+        try container.encode(self.sealedSHA256, forKey: .sealedSHA256)
+        try container.encode(self.late, forKey: .late)
+        try container.encode(self.documentID, forKey: .documentID)
+    }
+}
+
+/// `POST /api/cases/{id}/opening`.
+struct OpeningRequest: Decodable, Sendable {
+    let present: [String]?
+    let members: [String]?
+}
+
+struct OpenedOfferDTO: Encodable, Sendable {
+    let sealedOfferID: String
+    let sealedSHA256: String
+    let documentID: String
+    let filename: String
+    let sha256: String
+    let size: Int
+    let late: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case filename, sha256, size, late
+        case sealedOfferID = "sealed_offer_id"
+        case sealedSHA256 = "sealed_sha256"
+        case documentID = "document_id"
+    }
+
+    init(_ offer: EventPayload.OpenedOffer) {
+        self.sealedOfferID = offer.sealedOfferID.uuidString.lowercased()
+        self.sealedSHA256 = offer.sealedSHA256
+        self.documentID = offer.documentID.uuidString.lowercased()
+        self.filename = offer.filename
+        self.sha256 = offer.sha256
+        self.size = offer.size
+        self.late = offer.late
+    }
+}
+
+struct OpeningDTO: ResponseEncodable, Sendable {
+    let offers: [OpenedOfferDTO]
+    let report: IssuedReportDTO
+    let `case`: CaseDetailDTO
 }
 
 struct CasePlaceDTO: Encodable, Sendable {
@@ -176,4 +301,20 @@ struct CasePlaceDTO: Encodable, Sendable {
 /// `PATCH /api/cases/{id}`.
 struct UpdateCaseRequest: Decodable, Sendable {
     let place: String?
+    let deadlineAt: String?
+    let openingAt: String?
+    let timeZone: String?
+    let budget: ProcedureDTO.BudgetDTO?
+
+    enum CodingKeys: String, CodingKey {
+        case place, budget
+        case deadlineAt = "deadline_at"
+        case openingAt = "opening_at"
+        case timeZone = "time_zone"
+    }
+
+    func procedure() throws -> ProcedureChange {
+        try ProcedureChange(deadlineAt: self.deadlineAt, openingAt: self.openingAt, timeZone: self.timeZone,
+                            budgetAmount: self.budget?.amount, budgetCurrency: self.budget?.currency)
+    }
 }

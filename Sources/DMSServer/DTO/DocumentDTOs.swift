@@ -12,9 +12,11 @@ struct DocumentDTO: ResponseEncodable, Sendable {
     let sha256: String
     let uploadedBy: String
     let uploadedAt: String
+    /// Received after the case's deadline: « hors délai ».
+    let late: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, filename, size, sha256
+        case id, kind, filename, size, sha256, late
         case caseID = "case_id"
         case mediaType = "media_type"
         case uploadedBy = "uploaded_by"
@@ -31,6 +33,7 @@ struct DocumentDTO: ResponseEncodable, Sendable {
         self.sha256 = document.sha256
         self.uploadedBy = document.uploadedBy
         self.uploadedAt = document.uploadedAt.iso8601
+        self.late = document.late
     }
 }
 

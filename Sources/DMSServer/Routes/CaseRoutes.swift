@@ -33,7 +33,16 @@ struct CaseRoutes {
         router.patch("/api/cases/{id}") { request, context -> CaseDetailDTO in
             let id = try context.caseID("id")
             let body = try await json.decode(UpdateCaseRequest.self, from: request)
-            return CaseDetailDTO(try await app.updateCase.run(id, place: body.place, actor: try context.actor(request), logger: context.logger))
+            return CaseDetailDTO(try await app.updateCase.run(id, place: body.place, procedure: try body.procedure(), actor: try context.actor(request),
+                                                              logger: context.logger))
+        }
+
+        // The opening session: every sealed offer opened at once, then the PV d'ouverture issued.
+        router.post("/api/cases/{id}/opening") { request, context -> OpeningDTO in
+            let id = try context.caseID("id")
+            let body = try await json.decode(OpeningRequest.self, from: request)
+            let result = try await app.openOffers.run(id, present: body.present, members: body.members, actor: try context.actor(request), logger: context.logger)
+            return OpeningDTO(offers: result.offers.map(OpenedOfferDTO.init), report: IssuedReportDTO(result.report), case: CaseDetailDTO(result.view))
         }
     }
 }

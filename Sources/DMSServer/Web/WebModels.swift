@@ -34,6 +34,9 @@ enum WebModels {
         case .casePlaceSet: "Lieu du dossier"
         case .priceLineMatched: "Ligne de prix rapprochée du catalogue"
         case .marketSignalsProposed: "Prix proposés à la mémoire du marché"
+        case .procedureSet: "Procédure : date limite, séance, budget"
+        case .offerSealed: "Pli reçu scellé"
+        case .offersOpened: "Séance d'ouverture des plis"
         case .cbaGenerated, .pvGenerated: "Document généré"
         case nil: type
         }

@@ -93,7 +93,8 @@ struct WebRoutes {
                 let files = try await self.upload.read(request)
                 let stored = try await self.app.uploadDocuments.run(files, kind: query["type"].map(String.init), caseID: id,
                                                                     actor: try context.actor(request), logger: context.logger)
-                return WebPages.redirect("/dossiers/\(id.uuidString.lowercased())?ok=documents-\(stored.count)#documents")
+                let sealed = stored.filter { if case .sealed = $0 { true } else { false } }.count
+                return WebPages.redirect("/dossiers/\(id.uuidString.lowercased())?ok=\(sealed > 0 ? "plis-\(sealed)" : "documents-\(stored.count)")#documents")
             }
         }
         router.post("/dossiers/{id}/analyse") { request, context in
