@@ -59,8 +59,8 @@ struct PVBody {
         guard report.isAnalysed else {
             let offers = report.documents.filter { $0.kind == ReportFormat.kind(.offer) }
             return heading + WordML.paragraph("Montants et fournisseurs : \(CaseReport.noAnalysis).")
-                + WordML.table(widths: [40, 60], header: ["Document d'offre", "Déposé"],
-                               rows: offers.map { [WordML.Cell($0.filename), WordML.Cell($0.uploaded)] })
+                + WordML.table(widths: [30, 30, 40], header: ["Document d'offre", "Déposé", "Empreinte SHA-256"],
+                               rows: offers.map { [WordML.Cell($0.filename), WordML.Cell($0.uploaded), WordML.Cell($0.sha256)] })
         }
         guard !report.suppliers.isEmpty else { return heading + WordML.paragraph("Aucune offre analysée.") }
         let rows = report.suppliers.enumerated().map { index, supplier in

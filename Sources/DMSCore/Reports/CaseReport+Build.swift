@@ -83,7 +83,7 @@ extension CaseReport {
         self.warnings = analysis?.warnings ?? []
         self.documents = detail.documents.map {
             DocumentLine(filename: $0.filename, kind: ReportFormat.kind($0.kind), size: $0.size, sha256: $0.sha256,
-                         uploaded: "\(ReportFormat.date($0.uploadedAt)) par \($0.uploadedBy)")
+                         uploaded: "\(ReportFormat.date($0.uploadedAt)) par \($0.uploadedBy)" + ($0.late ? " — hors délai" : ""))
         }
         self.decision = detail.decision
         self.cbaTemplates = detail.documents.filter { $0.kind == .cbaTemplate }.map(\.filename)
