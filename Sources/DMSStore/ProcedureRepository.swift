@@ -138,3 +138,25 @@ public struct ProcedureRepository: Sendable {
         throw DatabaseError.unexpected("sealed offer not stored")
     }
 }
+
+extension ProcedureRepository {
+    /// Rewraps every case key wrapped by `old` with `new` (a rotation of `DMS_SEAL_KEY`), in one
+    /// transaction; the offers themselves are untouched. Returns how many keys were rewrapped.
+    public static func rotate(from old: SealKey, to new: SealKey, database: Database, logger: Logger) async throws -> Int {
+        try await database.transaction(logger: logger, timeout: .seconds(600)) { connection in
+            var rows: [(UUID, ByteBuffer)] = []
+            for try await row in try await connection.query("""
+                SELECT case_id, wrapped_key FROM case_seal_keys WHERE key_id = \(old.id) FOR UPDATE
+                """, logger: logger).decode((UUID, ByteBuffer).self) {
+                rows.append(row)
+            }
+            for (caseID, wrapped) in rows {
+                let rewrapped = try old.rewrap(Data(wrapped.readableBytesView), caseID: caseID, with: new)
+                try await connection.query("""
+                    UPDATE case_seal_keys SET key_id = \(new.id), wrapped_key = \(ByteBuffer(bytes: rewrapped)) WHERE case_id = \(caseID)
+                    """, logger: logger)
+            }
+            return rows.count
+        }
+    }
+}

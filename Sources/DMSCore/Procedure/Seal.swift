@@ -50,6 +50,11 @@ public struct SealKey: Sendable {
         }
     }
 
+    /// A case key wrapped by this key, wrapped again by `new` (a rotation).
+    public func rewrap(_ wrapped: Data, caseID: UUID, with new: SealKey) throws -> Data {
+        try new.wrap(try self.unwrap(wrapped, caseID: caseID).key, caseID: caseID)
+    }
+
     static func context(_ caseID: UUID) -> Data { Data("dms-seal/1 case-key \(caseID.uuidString.lowercased())".utf8) }
 }
 

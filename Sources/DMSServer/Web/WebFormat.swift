@@ -26,6 +26,27 @@ enum WebFormat {
         return "\(c.day ?? day)\u{00A0}\(name) \(c.year ?? year) à \(c.hour ?? hour)\u{00A0}h\u{00A0}\(String(format: "%02d", c.minute ?? minute))"
     }
 
+    /// A stored instant as a `Date` (`…+00:00` or `…Z`, with or without fractions).
+    static func parse(_ timestamp: Timestamp) -> Date? {
+        let precise = ISO8601DateFormatter()
+        precise.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        return precise.date(from: timestamp.iso8601) ?? plain.date(from: timestamp.iso8601)
+    }
+
+    /// A form's `datetime-local` (`2026-12-15T10:00`) read in the case's time zone, as an instant.
+    static func instant(_ raw: String?, zone: String, field: String) throws -> String? {
+        guard let raw, !raw.isEmpty else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: zone) ?? self.timeZone
+        formatter.dateFormat = raw.count > 16 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm"
+        guard let date = formatter.date(from: raw) else { throw ValidationError(field: field, message: "date et heure attendues") }
+        let out = ISO8601DateFormatter()
+        return out.string(from: date)
+    }
+
     static func amount(_ money: Money) -> String {
         let currency = money.currency == "XOF" ? "FCFA" : money.currency
         return "\(self.grouped(money.amount))\(self.narrowSpace)\(currency)" + (money.tax.map { " \($0.rawValue)" } ?? "")

@@ -42,6 +42,37 @@ enum WebModels {
         }
     }
 
+    /// The procedure in words, and the form's values in the case's own time zone.
+    static func procedureModel(_ procedure: CaseProcedure, sealed: Int) -> [String: Any] {
+        let zone = TimeZone(identifier: procedure.timeZone) ?? TimeZone(identifier: "UTC")!
+        func local(_ timestamp: Timestamp?) -> (text: String, input: String) {
+            guard let timestamp, let date = WebFormat.parse(timestamp) else { return ("non fixée", "") }
+            let text = DateFormatter()
+            text.locale = Locale(identifier: "fr_FR")
+            text.timeZone = zone
+            text.dateFormat = "d MMMM yyyy 'à' HH'h'mm"
+            let input = DateFormatter()
+            input.locale = Locale(identifier: "en_US_POSIX")
+            input.timeZone = zone
+            input.dateFormat = "yyyy-MM-dd'T'HH:mm"
+            return ("\(text.string(from: date)) (\(procedure.timeZone))", input.string(from: date))
+        }
+        let deadline = local(procedure.deadlineAt)
+        let opening = local(procedure.openingAt)
+        let state: String
+        if let opened = procedure.openedAt {
+            state = "ouverts en séance le \(WebFormat.date(opened))"
+        } else if procedure.deadlineAt != nil {
+            state = "scellés jusqu'à la séance d'ouverture (\(sealed) reçu\(sealed > 1 ? "s" : ""))"
+        } else {
+            state = "pas de date limite : les offres sont lisibles dès leur dépôt"
+        }
+        return ["deadline": deadline.text, "deadlineInput": deadline.input, "opening": opening.text, "openingInput": opening.input,
+                "zone": procedure.timeZone, "state": state,
+                "budget": procedure.budget.map { "\(WebFormat.grouped(Decimal($0.amount)))\(WebFormat.narrowSpace)\($0.currency == "XOF" ? "FCFA" : $0.currency)" } ?? "non précisé",
+                "budgetInput": procedure.budget.map { WebFormat.number(Decimal($0.amount)) } ?? ""]
+    }
+
     static func kindLabel(_ kind: DocumentKind) -> String {
         switch kind {
         case .dao: "DAO"
@@ -133,7 +164,13 @@ enum WebModels {
             "lot": record.lot ?? "—", "status": WebFormat.status(record.status), "statusKey": record.status.rawValue,
             "createdAt": WebFormat.date(record.createdAt), "decided": decided,
             "documents": detail.documents.map { ["id": $0.id.uuidString.lowercased(), "filename": $0.filename, "kind": kindLabel($0.kind), "size": size($0.size),
-                                                 "uploaded": "\(WebFormat.date($0.uploadedAt)) par \($0.uploadedBy)", "sha256": $0.sha256] },
+                                                 "uploaded": "\(WebFormat.date($0.uploadedAt)) par \($0.uploadedBy)", "sha256": $0.sha256, "late": $0.late] },
+            "sealed": detail.sealedOffers.map { ["received": WebFormat.date($0.receivedAt), "size": size($0.size), "sha256": $0.sealedSHA256, "late": $0.late,
+                                                 "state": $0.documentID == nil ? "scellé" : "ouvert en séance"] },
+            "hasSealed": !detail.sealedOffers.isEmpty,
+            "procedure": procedureModel(detail.procedure, sealed: detail.sealedOffers.count),
+            "canSetProcedure": principal.has(.agent) && !decided && detail.procedure.openedAt == nil,
+            "canOpen": principal.has(.comite) && !decided && detail.procedure.sealsOffers,
             "hasDocuments": !detail.documents.isEmpty,
             "canWork": principal.has(.agent) && !decided,
             "suppliers": offers.map(supplierName), "rows": rows, "hasOffers": !offers.isEmpty,

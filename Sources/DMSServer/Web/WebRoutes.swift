@@ -135,6 +135,21 @@ struct WebRoutes {
                 _ = try await self.app.updateCase.run(id, place: form["place"], actor: actor, logger: context.logger)
             }
         }
+        router.post("/dossiers/{id}/procedure") { request, context in
+            try await self.action(request, context, anchor: "procedure", errorKey: "procedure") { id, form, actor in
+                let zone = form.value("time_zone") ?? "Africa/Bamako"
+                let change = try ProcedureChange(deadlineAt: try WebFormat.instant(form.value("deadline"), zone: zone, field: "deadline_at"),
+                                                 openingAt: try WebFormat.instant(form.value("opening"), zone: zone, field: "opening_at"),
+                                                 timeZone: zone, budgetAmount: form.value("budget").flatMap(Self.number),
+                                                 budgetCurrency: form.value("budget") == nil ? nil : form.value("currency"))
+                _ = try await self.app.updateCase.run(id, place: nil, procedure: change, actor: actor, logger: context.logger)
+            }
+        }
+        router.post("/dossiers/{id}/ouverture") { request, context in
+            try await self.action(request, context, anchor: "documents", errorKey: "opening") { id, form, actor in
+                _ = try await self.app.openOffers.run(id, present: form.all("present"), members: nil, actor: actor, logger: context.logger)
+            }
+        }
         router.post("/dossiers/{id}/prix") { request, context in
             try await self.action(request, context, anchor: "prix", errorKey: "match") { id, form, actor in
                 _ = try await self.app.matchPriceLine.run(caseID: id, lineKey: form["line_key"] ?? "", item: form.value("item"), unit: form.value("unit"),
@@ -321,6 +336,7 @@ struct WebRoutes {
     static func flash(_ key: String?) -> String? {
         guard let key else { return nil }
         if key.hasPrefix("documents-") { return "Document(s) déposé(s) : \(key.dropFirst(10))." }
+        if key.hasPrefix("plis-") { return "Pli(s) reçu(s) et scellé(s) jusqu'à la séance d'ouverture : \(key.dropFirst(5)). L'empreinte de chaque pli est son reçu." }
         return switch key {
         case "cree": "Dossier créé."
         case "analyse": "Analyse terminée."
@@ -330,6 +346,8 @@ struct WebRoutes {
         case "decision": "Décision enregistrée."
         case "faits": "Lieu du dossier enregistré."
         case "prix": "Rapprochement enregistré."
+        case "procedure": "Procédure enregistrée."
+        case "documents": "Plis ouverts en séance ; le PV d'ouverture est émis (CBA et procès-verbaux)."
         default: nil
         }
     }
