@@ -22,7 +22,7 @@ public struct ProcedureChange: Sendable, Hashable {
         switch (budgetAmount, budgetCurrency) {
         case (nil, nil): self.budget = nil
         case let (amount?, currency?):
-            guard amount.isFinite, amount > 0, amount < 1e15 else {
+            guard amount.isFinite, amount >= 0.01, amount < 1e15 else {
                 throw ValidationError(field: "budget.amount", message: "montant positif attendu")
             }
             guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
