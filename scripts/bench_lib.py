@@ -562,7 +562,7 @@ class Server:
     def start(self):
         env = dict(os.environ, DATABASE_URL=self.pg.url(), HOST="127.0.0.1", PORT=str(self.port),
                    DMS_POOL_SIZE=str(self.pool_size), LOG_LEVEL="warning", DMS_AUTH="off",
-                   DMS_RATE_LIMIT_WRITES_PER_MIN="0")  # no write limit on a benchmark (a setting to come)
+                   DMS_RATE_LIMIT_WRITES_PER_MIN="0")  # no write limit: the benchmark measures the service, not the limiter
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([self.args.dms_bin, "serve", "--no-migrate"], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -2452,7 +2452,7 @@ def report(ctx, machine, load_before, load_after, elapsed, pool):
         "test and connections); the next run reads that file before it measures (or `--baseline FILE`: such a file, or "
         "a saved run such as `.pgbench/results-quick.json`) and shows each figure's previous value and now ÷ before. "
         "Quick and partial runs compare with it too but do not write it.",
-        "- Every service runs with DMS_AUTH=off and DMS_RATE_LIMIT_WRITES_PER_MIN=0 (no write limit, a setting to come).",
+        "- Every service runs with DMS_AUTH=off and DMS_RATE_LIMIT_WRITES_PER_MIN=0 (no write limit: the benchmark measures the service, not the limiter).",
         "- Reproduce: `scripts/bench` (full; its duration is in the Run line), `scripts/bench --quick` (a few minutes, "
         "written to `.pgbench/BENCHMARKS-quick.md`), `scripts/bench --steps market` (one step alone, written to "
         "`.pgbench/BENCHMARKS-partial.md`), `scripts/bench --help` for the options.",

@@ -28,6 +28,7 @@ public struct UseCases: Sendable {
     public let memoryHead: ReadMemoryHead
     public let exportMemory: ExportMemory
     public let checkpoints: Checkpoints
+    public let idempotency: Idempotency
     public let archive: ExportArchive
     public let checkHealth: CheckHealth
     public let memoryProgress: ReadMemoryProgress
@@ -76,6 +77,7 @@ public struct UseCases: Sendable {
         self.memoryHead = ReadMemoryHead(memory: memory)
         self.exportMemory = ExportMemory(memory: memory)
         self.checkpoints = Checkpoints(checkpoints: CheckpointRepository(database: database))
+        self.idempotency = Idempotency(keys: IdempotencyRepository(database: database))
         self.archive = ExportArchive(archives: ArchiveRepository(database: database))
         self.checkHealth = CheckHealth(probe: HealthProbe(database: database))
         self.memoryProgress = ReadMemoryProgress(probe: MemoryProgressProbe(database: database))

@@ -149,6 +149,12 @@ struct ErrorMapping {
             switch error {
             case .unavailable:
                 return .init(status: .serviceUnavailable, code: "database_unavailable", message: "base de données indisponible ; réessayez dans quelques secondes")
+            case .deadlineExceeded(.notCommitted):
+                return .init(status: .serviceUnavailable, code: "database_unavailable",
+                             message: "la base de données n'a pas répondu à temps ; rien n'a été enregistré : réessayez")
+            case .deadlineExceeded(.uncertain):
+                return .init(status: .serviceUnavailable, code: "database_unavailable",
+                             message: "la base de données n'a pas répondu à temps ; si la requête écrivait, état incertain : réessayez avec la même clé (en-tête Idempotency-Key)")
             case .invalidValue:
                 return .init(status: .unprocessableContent, code: "invalid_value", message: "valeur refusée par la base de données (format ou plage invalide)")
             case .conflict:
@@ -197,6 +203,18 @@ struct ErrorMapping {
                 return .init(status: .conflict, code: "already_reviewed",
                              message: "le relevé \(id.uuidString.lowercased()) est déjà \(status.french) : une revue ne se refait pas")
             }
+        case let error as IdempotencyError:
+            switch error {
+            case .keyReused:
+                return .init(status: .unprocessableContent, code: "idempotency_key_reused",
+                             message: "cette clé Idempotency-Key a déjà servi pour une autre requête : une nouvelle écriture demande une nouvelle clé", field: "Idempotency-Key")
+            case .inProgress:
+                return .init(status: .conflict, code: "idempotency_in_progress",
+                             message: "une requête avec la même clé Idempotency-Key est en cours ou a déjà été enregistrée : relisez la ressource avant de réessayer")
+            }
+        case let error as RateLimitError:
+            return .init(status: .tooManyRequests, code: "rate_limited",
+                         message: "trop de requêtes : réessayez dans \(error.retryAfter) s", headers: [.retryAfter: "\(error.retryAfter)"])
         case let error as ExportArchive.Failure:
             switch error {
             case .tooLarge(let bytes):

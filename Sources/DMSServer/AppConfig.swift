@@ -27,6 +27,10 @@ public struct AppConfig: Sendable {
     public var metricsToken: String?
     /// `DMS_SEAL_KEY`: seals offers received before their opening session (required by `dms serve`).
     public var sealKey: SealKey?
+    /// `DMS_RATE_LIMIT_WRITES_PER_MIN`: writes per caller per minute (0: no limit).
+    public var rateLimitWritesPerMinute: Int = 600
+    /// `DMS_RATE_LIMIT_LOGINS_PER_MIN`: sign-in attempts per address per minute (0: no limit).
+    public var rateLimitSignInsPerMinute: Int = 30
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfig, pool: PoolSettings = PoolSettings(),
                 migrateOnStart: Bool = true, maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 25 << 20,
@@ -54,6 +58,9 @@ public struct AppConfig: Sendable {
             throw ConfigError("DMS_AUTH=off (development mode) listens on this machine only: set HOST=127.0.0.1 (got \(self.host))")
         }
         guard (1...30).contains(self.settings.quorum) else { throw ConfigError("DMS_QUORUM must be between 1 and 30, got \(self.settings.quorum)") }
+        guard (0...1_000_000).contains(self.rateLimitWritesPerMinute), (0...1_000_000).contains(self.rateLimitSignInsPerMinute) else {
+            throw ConfigError("DMS_RATE_LIMIT_WRITES_PER_MIN and DMS_RATE_LIMIT_LOGINS_PER_MIN must be between 0 (no limit) and 1000000")
+        }
         guard (0...86_400).contains(self.checkpointSeconds) else {
             throw ConfigError("DMS_CHECKPOINT_SECONDS must be between 0 (off) and 86400, got \(self.checkpointSeconds)")
         }

@@ -44,6 +44,9 @@ func buildRouter(app: UseCases, config: AppConfig, metrics: ServiceMetrics) thro
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(table: try docs.routeTable()))
     router.add(middleware: AuthMiddleware(app: app, mode: config.auth))
+    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(writesPerMinute: config.rateLimitWritesPerMinute,
+                                                                    signInsPerMinute: config.rateLimitSignInsPerMinute)))
+    router.add(middleware: IdempotencyMiddleware(app: app, maxBodyBytes: config.maxUploadBytes))
     let json = JSONRequest(maxBytes: config.maxJSONBodyBytes)
     HealthRoutes(app: app).register(on: router)
     MetricsRoutes(app: app, metrics: metrics, token: config.metricsToken).register(on: router)

@@ -22,6 +22,16 @@ public struct CaseRepository: Sendable {
         try binds.append(payload.type.rawValue)
         try binds.append(actor.userID)
         try binds.append(payload.json)
+        // With an Idempotency-Key the create runs in a transaction that also stores the key (and
+        // whose deadline means "not committed"); without one it stays a single statement.
+        if Database.claimsIdempotency {
+            return try await self.database.transaction(logger: logger) { [database, binds] connection in
+                guard let row = try await database.rows(CaseSQL.Create.self, binds, on: connection, logger: logger).first else {
+                    throw DatabaseError.unexpected("INSERT … RETURNING returned no row")
+                }
+                return try Case(row)
+            }
+        }
         return try await self.database.run { [database, binds] client in
             guard let row = try await database.rows(CaseSQL.Create.self, binds, on: client, logger: logger).first else {
                 throw DatabaseError.unexpected("INSERT … RETURNING returned no row")

@@ -43,13 +43,19 @@ public struct Database: Sendable {
 
     /// Runs `operation` within the request deadline (or `timeout`); connection-level failures
     /// become `DatabaseError.unavailable`.
+    /// A single statement is its own transaction: when the deadline fires first it may still
+    /// commit, so the error says the outcome is uncertain (retry with the same Idempotency-Key).
     public func run<T: Sendable>(timeout: Duration? = nil, _ operation: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await self.run(timeout: timeout ?? self.requestTimeout, outcome: .uncertain, operation)
+    }
+
+    private func run<T: Sendable>(timeout: Duration, outcome: DatabaseError.Outcome,
+                                  _ operation: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = self.client
-        let timeout = timeout ?? self.requestTimeout
         self.metrics.callsInFlight.increment()
         defer { self.metrics.callsInFlight.decrement() }
         do {
-            return try await withDeadline(timeout, onTimeout: { DatabaseError.unavailable("no answer within \(timeout)") }) {
+            return try await withDeadline(timeout, onTimeout: { DatabaseError.deadlineExceeded(outcome) }) {
                 try await operation(client)
             }
         } catch {
@@ -61,10 +67,19 @@ public struct Database: Sendable {
 
     /// Runs `body` in one transaction (BEGIN … COMMIT, ROLLBACK on error) within the deadline, on
     /// a connection leased here so that the wait for it and its use are counted.
+    ///
+    /// The deadline tells the truth: the transaction's statements get `SET LOCAL statement_timeout`
+    /// of the time left (less a margin), so PostgreSQL cancels a statement still running before the
+    /// deadline answers 503 — which then means "not committed". `SET LOCAL` works through
+    /// transaction-mode poolers. A request carrying an `Idempotency-Key` claims it in its first
+    /// transaction (`IdempotencyClaim`): the key exists exactly when the write committed.
     public func transaction<T: Sendable>(logger: Logger, timeout: Duration? = nil,
                                          _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let metrics = self.metrics
-        return try await self.run(timeout: timeout) { client in
+        let timeout = timeout ?? self.requestTimeout
+        let deadline = ContinuousClock.now + timeout
+        let claim = IdempotencyClaim.current
+        return try await self.run(timeout: timeout, outcome: .notCommitted) { client in
             metrics.waiting.increment()
             var leased = false
             defer { if !leased { metrics.waiting.decrement() } }
@@ -73,14 +88,51 @@ public struct Database: Sendable {
                 leased = true
                 metrics.connectionsInUse.increment()
                 defer { metrics.connectionsInUse.decrement() }
-                return try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+                return try await connection.withTransaction(logger: logger) { connection in
+                    let left = deadline - ContinuousClock.now - Self.statementMargin
+                    let milliseconds = max(1, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+                    try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger)
+                    if let claim, claim.take() {
+                        try await connection.query("""
+                            INSERT INTO idempotency_keys (scope, key, request_hash) VALUES (\(claim.scope), \(claim.key), \(claim.requestHash))
+                            """, logger: logger)
+                    }
+                    return try await body(connection)
+                }
             }
         }
     }
 }
 
+extension Database {
+    /// Left for the statement's cancellation to reach the server before the deadline answers.
+    static let statementMargin: Duration = .milliseconds(250)
+
+    /// Whether a request with an Idempotency-Key runs its write in a transaction (which claims
+    /// the key): single-statement writes check this to take the transaction path.
+    public static var claimsIdempotency: Bool { IdempotencyClaim.current?.isPending ?? false }
+}
+
 /// Failures that are about the database rather than the request.
 public enum DatabaseError: Error, Sendable, CustomStringConvertible {
+    /// What a write became when its deadline passed.
+    public enum Outcome: Sendable, Hashable {
+        /// Its transaction was cancelled or rolled back: nothing was written.
+        case notCommitted
+        /// A single statement may still have committed after the answer.
+        case uncertain
+    }
+
+    /// No answer within the request's deadline.
+    case deadlineExceeded(Outcome)
+
+    /// Unreachable or too slow: a 503, the request may be retried.
+    public var isUnavailable: Bool {
+        switch self {
+        case .unavailable, .deadlineExceeded: true
+        default: false
+        }
+    }
     /// Unreachable, refusing connections, restarting, or too slow: the request may be retried.
     case unavailable(String)
     /// The database answered something the code does not expect: a bug or a schema drift.
@@ -95,6 +147,7 @@ public enum DatabaseError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unavailable(let reason): "database unavailable: \(reason)"
+        case .deadlineExceeded(let outcome): "no answer within the deadline (\(outcome == .notCommitted ? "not committed" : "outcome uncertain"))"
         case .unexpected(let what): "unexpected database answer: \(what)"
         case .invalidValue(let what): "value refused by the database: \(what)"
         case .conflict(let what): "concurrent write conflict: \(what)"
@@ -138,6 +191,8 @@ public enum DatabaseError: Error, Sendable, CustomStringConvertible {
             let state = error.serverInfo?[.sqlState] ?? ""
             // 08: connection exception; 57P: operator intervention (shutdown, cannot connect now);
             // 53300: too many connections.
+            // 57014: our statement_timeout cancelled it (its transaction rolls back).
+            if state == "57014" { return DatabaseError.deadlineExceeded(.notCommitted) }
             if state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" {
                 return DatabaseError.unavailable("server said \(state)")
             }

@@ -34,7 +34,7 @@ struct DatabaseMetrics: Sendable {
     func failed(_ error: any Error) {
         let kind: String
         switch error {
-        case DatabaseError.unavailable: kind = "unavailable"
+        case DatabaseError.unavailable, DatabaseError.deadlineExceeded: kind = "unavailable"
         case DatabaseError.conflict: kind = "conflict"
         case DatabaseError.constraintViolation: kind = "constraint"
         case DatabaseError.invalidValue: kind = "invalid_value"

@@ -35,6 +35,8 @@ struct Serve: AsyncParsableCommand {
             maxUploadBytes: uploadMB << 20, auth: auth, cookieSecure: try Env.flag("DMS_COOKIE_SECURE"),
             settings: AppSettings(quorum: quorum), metricsToken: Env.string("DMS_METRICS_TOKEN"))
         config.checkpointSeconds = try Env.int("DMS_CHECKPOINT_SECONDS") ?? 60
+        config.rateLimitWritesPerMinute = try Env.int("DMS_RATE_LIMIT_WRITES_PER_MIN") ?? config.rateLimitWritesPerMinute
+        config.rateLimitSignInsPerMinute = try Env.int("DMS_RATE_LIMIT_LOGINS_PER_MIN") ?? config.rateLimitSignInsPerMinute
         guard let seal = Env.string("DMS_SEAL_KEY") else {
             throw ValidationError("DMS_SEAL_KEY is not set: offers received before their opening session are sealed with it (32 random bytes in base64: `openssl rand -base64 32`; scripts/run keeps one in .dms-seal-key)")
         }

@@ -32,6 +32,8 @@ public func runApp(
                            auth: .off)
     config.checkpointSeconds = 0   // tests seal on purpose; a sealer would change reports under them
     config.sealKey = TestSealKey.key
+    config.rateLimitWritesPerMinute = 0   // tests write fast from one caller; RateLimitTests turn it on
+    config.rateLimitSignInsPerMinute = 0
     configure(&config)
     let app = try buildApplication(config, logger: logger ?? TestDatabase.logger)
     try await app.test(setup) { client in try await body(client) }

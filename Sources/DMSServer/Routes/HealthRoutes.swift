@@ -13,8 +13,8 @@ struct HealthRoutes {
                 let body = HealthDTO(status: "ok", database: "ok", version: DMSVersion.current,
                                      postgres: .init(serverVersion: status.serverVersion, encoding: status.encoding, tls: status.tls))
                 return try body.response(from: Request.empty, context: context)
-            } catch DatabaseError.unavailable(let reason) {
-                context.logger.warning("health: database unavailable", metadata: ["reason": "\(reason)"])
+            } catch let error as DatabaseError where error.isUnavailable {
+                context.logger.warning("health: database unavailable", metadata: ["reason": "\(error)"])
                 let body = HealthDTO(status: "degraded", database: "unavailable", version: DMSVersion.current, postgres: nil)
                 return try EditedResponse(status: .serviceUnavailable, headers: [.retryAfter: "5"], response: body).response(from: Request.empty, context: context)
             }

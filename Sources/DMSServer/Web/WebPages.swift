@@ -37,11 +37,28 @@ struct WebPages: Sendable {
 
     func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
         let html = self.library.render(model, withTemplate: template) ?? "<!doctype html><title>DMS</title><p>Page introuvable.</p>"
-        return Response(status: status, headers: Self.securityHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: status, headers: Self.securityHeaders, body: .init(byteBuffer: ByteBuffer(string: Self.keyForms(html))))
     }
 
     /// Post/redirect/get: after a form, the browser asks for the page again (a reload never resubmits).
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// Every form that writes gets its own Idempotency-Key in its action's query, so a form sent
+    /// twice (a double click, a retry after a timeout) writes once (`IdempotencyMiddleware`).
+    static func keyForms(_ html: String) -> String {
+        let marker = "method=\"post\" action=\""
+        var out = ""
+        var rest = Substring(html)
+        while let range = rest.range(of: marker) {
+            out += rest[..<range.upperBound]
+            rest = rest[range.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            let action = rest[..<end]
+            out += action + (action.contains("?") ? "&amp;" : "?") + "\(IdempotencyMiddleware.queryName)=\(UUID().uuidString.lowercased())"
+            rest = rest[end...]
+        }
+        return out + rest
     }
 }
