@@ -39,8 +39,8 @@ public struct OCDSReleaseQuery: Sendable, Hashable {
     }
 }
 
-/// Keyset position in the newest-decision-first order: the last decided case of a page.
-/// Opaque to clients; its own prefix, so a cursor of another list is refused rather than misread.
+/// Keyset position in the newest-decision-first order: the last decided case of a page. Opaque
+/// to clients.
 public struct OCDSCursor: Sendable, Hashable {
     public let decidedAt: Timestamp
     public let caseID: UUID
@@ -51,14 +51,10 @@ public struct OCDSCursor: Sendable, Hashable {
     }
 
     /// base64url of `o1|<decided_at>|<case id>`.
-    public var token: String {
-        Data("o1|\(self.decidedAt.iso8601)|\(self.caseID.uuidString.lowercased())".utf8).base64URLEncodedString()
-    }
+    public var token: String { KeysetToken.make("o1", self.decidedAt, self.caseID) }
 
     public init?(token: String) {
-        guard token.utf8.count <= 200, let data = Data(base64URLEncoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "o1", let id = UUID(uuidString: String(parts[2])), CaseCursor.looksLikeTimestamp(parts[1]) else { return nil }
-        self.init(decidedAt: Timestamp(iso8601: String(parts[1])), caseID: id)
+        guard let (decidedAt, caseID) = KeysetToken.read(token, tag: "o1") else { return nil }
+        self.init(decidedAt: decidedAt, caseID: caseID)
     }
 }
