@@ -35,6 +35,7 @@ public struct UseCases: Sendable {
     public let committee: ManageCommittee
     public let catalog: ManageCatalog
     public let market: MarketSignals
+    public let ocds: PublishOCDS
 
     public init(database: Database, settings: AppSettings = AppSettings()) {
         let cases = CaseRepository(database: database)
@@ -77,6 +78,7 @@ public struct UseCases: Sendable {
         self.committee = ManageCommittee(committees: CommitteeRepository(database: database), accounts: accounts)
         self.catalog = ManageCatalog(catalog: CatalogRepository(database: database))
         self.market = MarketSignals(market: MarketRepository(database: database))
+        self.ocds = PublishOCDS(ocds: OCDSRepository(database: database), publisher: settings.ocds)
     }
 }
 
@@ -86,10 +88,14 @@ public struct AppSettings: Sendable, Hashable {
     public var quorum: Int
     public var sessionLifetime: Duration
     public var bcryptCost: UInt8
+    /// `DMS_OCDS_PREFIX` and `DMS_ORGANISATION_NAME`: who publishes the OCDS releases.
+    public var ocds: OCDSPublisher
 
-    public init(quorum: Int = Quorum.defaultSize, sessionLifetime: Duration = .seconds(12 * 3600), bcryptCost: UInt8 = 12) {
+    public init(quorum: Int = Quorum.defaultSize, sessionLifetime: Duration = .seconds(12 * 3600), bcryptCost: UInt8 = 12,
+                ocds: OCDSPublisher = OCDSPublisher()) {
         self.quorum = quorum
         self.sessionLifetime = sessionLifetime
         self.bcryptCost = bcryptCost
+        self.ocds = ocds
     }
 }

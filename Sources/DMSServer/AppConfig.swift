@@ -47,6 +47,7 @@ public struct AppConfig: Sendable {
             throw ConfigError("DMS_AUTH=off (development mode) listens on this machine only: set HOST=127.0.0.1 (got \(self.host))")
         }
         guard (1...30).contains(self.settings.quorum) else { throw ConfigError("DMS_QUORUM must be between 1 and 30, got \(self.settings.quorum)") }
+        if let problem = self.settings.ocds.problem { throw ConfigError(problem) }
         guard (0...86_400).contains(self.checkpointSeconds) else {
             throw ConfigError("DMS_CHECKPOINT_SECONDS must be between 0 (off) and 86400, got \(self.checkpointSeconds)")
         }
