@@ -73,6 +73,17 @@ class ValidateOCDSTests(unittest.TestCase):
         for field in ("ocid", "id", "date", "initiationType"):
             self.assertIn("'%s' is a required property" % field, result.stdout)
 
+    def test_a_page_of_releases_is_validated_through_its_package(self):
+        result = self.run_validator({"package": VALID, "next_cursor": None})
+        self.assertEqual((result.returncode, result.stdout.strip()), (0, "OK"), result.stderr)
+        broken = json.loads(json.dumps(VALID))
+        del broken["uri"]
+        result = self.run_validator({"package": broken, "next_cursor": "abc"})
+        self.assertEqual((result.returncode, result.stdout.strip()), (1, "/: 'uri' is a required property"))
+        result = self.run_validator({"package": None, "next_cursor": None})
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("empty page", result.stderr)
+
     def test_not_json_cannot_be_validated(self):
         result = self.run_validator("{not json")
         self.assertEqual(result.returncode, 2)

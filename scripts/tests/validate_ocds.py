@@ -4,8 +4,10 @@
     python3 scripts/tests/validate_ocds.py package.json
     curl -s …/api/cases/ID/ocds | python3 scripts/tests/validate_ocds.py        (or "-": standard input)
 
-Prints `OK` (exit 0), or every error as `<path>: <message>` (exit 1). Exit 2 when it cannot run:
-PyPI's `jsonschema` missing (scripts/test installs it), or the input not JSON.
+A page of `GET /api/ocds/releases` (`{"package": …, "next_cursor": …}`) is validated through its
+package. Prints `OK` (exit 0), or every error as `<path>: <message>` (exit 1). Exit 2 when it
+cannot run: PyPI's `jsonschema` missing (scripts/test installs it), the input not JSON, or an
+empty page (no package).
 
 The package schema's `$ref` to the release schema names the standard's URL; it is resolved to the
 copy beside this script (ocds/, version 1.1.5 — see ocds/README.md), never fetched. Works with
@@ -73,6 +75,11 @@ def main(argv):
     except (OSError, ValueError) as error:
         print("validate_ocds: cannot read a JSON document from %s: %s" % (source, error), file=sys.stderr)
         return 2
+    if isinstance(document, dict) and "package" in document and "releases" not in document:
+        document = document["package"]
+        if document is None:
+            print("validate_ocds: an empty page of releases: no package to validate", file=sys.stderr)
+            return 2
     try:
         problems = errors(document)
     except MissingJSONSchema as missing:
