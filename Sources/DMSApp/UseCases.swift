@@ -39,6 +39,7 @@ public struct UseCases: Sendable {
     public let committee: ManageCommittee
     public let catalog: ManageCatalog
     public let market: MarketSignals
+    public let ocds: PublishOCDS
 
     /// `metrics`: where uploads and analyses are measured (the server's registry; nowhere by default).
     /// `sealKey`: the server's key that seals offers before their opening session (`DMS_SEAL_KEY`).
@@ -90,6 +91,7 @@ public struct UseCases: Sendable {
         self.committee = ManageCommittee(committees: CommitteeRepository(database: database), accounts: accounts)
         self.catalog = ManageCatalog(catalog: CatalogRepository(database: database))
         self.market = MarketSignals(market: MarketRepository(database: database))
+        self.ocds = PublishOCDS(ocds: OCDSRepository(database: database), publisher: settings.ocds)
     }
 }
 
@@ -99,10 +101,14 @@ public struct AppSettings: Sendable, Hashable {
     public var quorum: Int
     public var sessionLifetime: Duration
     public var bcryptCost: UInt8
+    /// `DMS_OCDS_PREFIX` and `DMS_ORGANISATION_NAME`: who publishes the OCDS releases.
+    public var ocds: OCDSPublisher
 
-    public init(quorum: Int = Quorum.defaultSize, sessionLifetime: Duration = .seconds(12 * 3600), bcryptCost: UInt8 = 12) {
+    public init(quorum: Int = Quorum.defaultSize, sessionLifetime: Duration = .seconds(12 * 3600), bcryptCost: UInt8 = 12,
+                ocds: OCDSPublisher = OCDSPublisher()) {
         self.quorum = quorum
         self.sessionLifetime = sessionLifetime
         self.bcryptCost = bcryptCost
+        self.ocds = ocds
     }
 }

@@ -66,17 +66,11 @@ public struct CaseCursor: Sendable, Hashable {
     }
 
     /// base64url of `v1|<created_at>|<id>`.
-    public var token: String {
-        Data("v1|\(self.createdAt.iso8601)|\(self.id.uuidString.lowercased())".utf8).base64URLEncodedString()
-    }
+    public var token: String { KeysetToken.make("v1", self.createdAt, self.id) }
 
     public init?(token: String) {
-        guard token.utf8.count <= 200, let data = Data(base64URLEncoded: token),
-              let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "v1", let id = UUID(uuidString: String(parts[2])),
-              Self.looksLikeTimestamp(parts[1]) else { return nil }
-        self.init(createdAt: Timestamp(iso8601: String(parts[1])), id: id)
+        guard let (createdAt, id) = KeysetToken.read(token, tag: "v1") else { return nil }
+        self.init(createdAt: createdAt, id: id)
     }
 
     /// Only a real instant in the form PostgreSQL renders (`2026-11-25T17:30:00.123456+00:00`):
@@ -101,6 +95,23 @@ public struct CaseCursor: Sendable, Hashable {
             return false
         }
         return true
+    }
+}
+
+/// The text of a keyset cursor over (instant, id): base64url of `<tag>|<instant>|<id>`. Each list
+/// has its own tag, so a cursor of one list is refused by another rather than misread.
+enum KeysetToken {
+    static func make(_ tag: String, _ at: Timestamp, _ id: UUID) -> String {
+        Data("\(tag)|\(at.iso8601)|\(id.uuidString.lowercased())".utf8).base64URLEncodedString()
+    }
+
+    static func read(_ token: String, tag: String) -> (Timestamp, UUID)? {
+        guard token.utf8.count <= 200, let data = Data(base64URLEncoded: token),
+              let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == tag, let id = UUID(uuidString: String(parts[2])),
+              CaseCursor.looksLikeTimestamp(parts[1]) else { return nil }
+        return (Timestamp(iso8601: String(parts[1])), id)
     }
 }
 

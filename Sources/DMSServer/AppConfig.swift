@@ -61,6 +61,7 @@ public struct AppConfig: Sendable {
         guard (0...1_000_000).contains(self.rateLimitWritesPerMinute), (0...1_000_000).contains(self.rateLimitSignInsPerMinute) else {
             throw ConfigError("DMS_RATE_LIMIT_WRITES_PER_MIN and DMS_RATE_LIMIT_LOGINS_PER_MIN must be between 0 (no limit) and 1000000")
         }
+        if let problem = self.settings.ocds.problem { throw ConfigError(problem) }
         guard (0...86_400).contains(self.checkpointSeconds) else {
             throw ConfigError("DMS_CHECKPOINT_SECONDS must be between 0 (off) and 86400, got \(self.checkpointSeconds)")
         }

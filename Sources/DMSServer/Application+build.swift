@@ -54,6 +54,7 @@ func buildRouter(app: UseCases, config: AppConfig, metrics: ServiceMetrics) thro
     CaseRoutes(app: app, json: json).register(on: router)
     DecisionRoutes(app: app, json: json).register(on: router)
     MemoryRoutes(app: app).register(on: router)
+    OCDSRoutes(app: app).register(on: router)
     AnalysisRoutes(app: app, json: json).register(on: router)
     ReportRoutes(app: app, json: json).register(on: router)
     DocumentRoutes(app: app, upload: MultipartUpload(maxBytes: config.maxUploadBytes)).register(on: router)

@@ -33,7 +33,8 @@ struct Serve: AsyncParsableCommand {
             host: self.host ?? Env.string("HOST") ?? "127.0.0.1", port: port,
             database: try db.database(), pool: try db.pool(), migrateOnStart: !self.noMigrate,
             maxUploadBytes: uploadMB << 20, auth: auth, cookieSecure: try Env.flag("DMS_COOKIE_SECURE"),
-            settings: AppSettings(quorum: quorum), metricsToken: Env.string("DMS_METRICS_TOKEN"))
+            settings: AppSettings(quorum: quorum, ocds: OCDSPublisher(prefix: Env.string("DMS_OCDS_PREFIX") ?? OCDSPublisher.defaultPrefix,
+                                                                     organisationName: Env.string("DMS_ORGANISATION_NAME") ?? OCDSPublisher.defaultOrganisationName)), metricsToken: Env.string("DMS_METRICS_TOKEN"))
         config.checkpointSeconds = try Env.int("DMS_CHECKPOINT_SECONDS") ?? 60
         config.rateLimitWritesPerMinute = try Env.int("DMS_RATE_LIMIT_WRITES_PER_MIN") ?? config.rateLimitWritesPerMinute
         config.rateLimitSignInsPerMinute = try Env.int("DMS_RATE_LIMIT_LOGINS_PER_MIN") ?? config.rateLimitSignInsPerMinute

@@ -184,4 +184,37 @@ struct ProcedureTests {
         _ = caseKey
         #expect(throws: SealKey.Failure.cannotOpen) { try key.unwrap(wrapped, caseID: UUID()) }
     }
+
+    @Test("as the acceptance says: a deadline, two offers (one late), a read refused, the session opens both, the PV is issued, the decision, and OCDS validates at each step")
+    func acceptanceWithOCDS() async throws {
+        try await withTestApp { client, _ in
+            let id = try #require(try await client.createCase(title: "Fourniture de ciment et de fer à béton — Mopti", lot: "Lot 2")["id"] as? String)
+            #expect(try await Self.patch(client, id, #"{"deadline_at":"\#(Self.iso(3600))","budget":{"amount":40000000,"currency":"XOF"}}"#).status == .ok)
+            #expect(try await client.upload(MultipartBody(file: try SharedFixtures.data("dossier_AO_2026-017.docx"), filename: "dossier_AO_2026-017.docx"),
+                                            case: id, kind: "dao").status == .created)
+            let first = try await client.upload(MultipartBody(file: try SharedFixtures.data("offre_finale_v2.docx"), filename: "offre_finale_v2.docx"), case: id, kind: "offer")
+            let sealedID = try #require((try first.object()["sealed_offers"] as? [[String: Any]])?.first?["id"] as? String)
+            let sealedPackage = try await OCDSTests.package(client, id)
+            try OCDSTests.expectValid(sealedPackage.text, "sealed case")
+            #expect(!sealedPackage.text.contains("offre_finale_v2"), "no sealed offer leaks into open data")
+            #expect(try await Self.patch(client, id, #"{"deadline_at":"\#(Self.iso(-60))"}"#).status == .ok)
+            #expect(try await client.upload(MultipartBody(file: try SharedFixtures.data("scan_0004.pdf"), filename: "scan_0004.pdf"), case: id, kind: "offer").status == .created)
+            #expect(try await client.execute(uri: "/api/documents/\(sealedID)", method: .get, headers: [:], body: nil).status == .conflict)
+            let opening = try await client.send(.post, "/api/cases/\(id)/opening", json: "{}")
+            #expect(opening.status == .ok, "\(opening.text)")
+            let offers = try #require(try opening.object()["offers"] as? [[String: Any]])
+            #expect(offers.count == 2 && offers.filter { $0["late"] as? Bool == true }.count == 1)
+            let openedPackage = try await OCDSTests.package(client, id)
+            try OCDSTests.expectValid(openedPackage.text, "opened case")
+            let analysis = try await client.send(.post, "/api/analyze/\(id)")
+            #expect(analysis.status == .ok)
+            let supplier = try #require((try analysis.object()["offers"] as? [[String: Any]])?.compactMap { AnalysisTests.value($0, "supplier") as? String }.first)
+            let decided = try await client.send(.post, "/api/decide/\(id)", object: ["chosen_supplier": supplier, "decision_reason": "Offre conforme"])
+            #expect(decided.status == .ok, "\(decided.text)")
+            let decidedPackage = try await OCDSTests.package(client, id)
+            try OCDSTests.expectValid(decidedPackage.text, "decided case")
+            let release = try OCDSTests.release(decidedPackage.object)
+            #expect((release["awards"] as? [[String: Any]])?.count == 1)
+        }
+    }
 }

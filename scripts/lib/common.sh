@@ -73,6 +73,29 @@ ensure_tools() {
     ensure_ocr
 }
 
+# PyPI's jsonschema, for scripts/tests/validate_ocds.py (OCDS packages against the official
+# schema), in the python3 the Swift tests run: the first of /usr/bin/python3 and
+# /usr/local/bin/python3, as Tests/DMSServerTests' `Python` helper. Debian's package for Debian's
+# python3, else pip (--user, or --break-system-packages where pip refuses an externally managed
+# Python). When it cannot be installed, say why: the OCDS tests then fail and say it too.
+ensure_jsonschema() {
+    local python
+    for python in /usr/bin/python3 /usr/local/bin/python3 ""; do [ -x "$python" ] && break; done
+    [ -n "$python" ] || { say "jsonschema not installed: no python3 at /usr/bin or /usr/local/bin (the OCDS tests will fail)"; return 0; }
+    "$python" -c 'import jsonschema' 2>/dev/null && return 0
+    if [ "$python" = /usr/bin/python3 ] && command -v apt-get >/dev/null; then
+        (apt_install python3-jsonschema) || true
+        "$python" -c 'import jsonschema' 2>/dev/null && return 0
+    fi
+    say "installing jsonschema for $python with pip"
+    "$python" -m pip install -q --user --disable-pip-version-check jsonschema >/dev/null 2>&1 \
+        || "$python" -m pip install -q --user --disable-pip-version-check --break-system-packages jsonschema >&2 \
+        || true
+    "$python" -c 'import jsonschema' 2>/dev/null \
+        || say "jsonschema not installed for $python (no network, or no pip?): the OCDS tests will fail until it is"
+    return 0
+}
+
 # Tesseract reads scanned PDFs. It is optional: when it cannot be installed, say why and go on
 # (scanned offers then stay REVUE MANUELLE with a warning, and the OCR tests are skipped).
 ensure_ocr() {

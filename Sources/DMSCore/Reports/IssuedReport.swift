@@ -55,8 +55,7 @@ public struct ReportSnapshot: Sendable, Hashable {
         self.committee = committee
         self.priceLines = priceLines
         self.checkpoint = checkpoint
-        let reportEvents: Set<String> = [EventType.reportIssued.rawValue, EventType.cbaGenerated.rawValue, EventType.pvGenerated.rawValue]
-        let state = detail.events.last { !reportEvents.contains($0.type) }
+        let state = detail.stateEvent
         self.stateHead = state?.hash ?? HashChain.genesis
         self.stateAt = state?.at ?? detail.case.createdAt
     }

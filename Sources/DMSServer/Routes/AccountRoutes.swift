@@ -66,10 +66,16 @@ struct AccountRoutes {
     /// HttpOnly (no script reads it), SameSite=Lax (not sent on cross-site writes), Secure when the
     /// request came over TLS (directly or as a proxy says) or `DMS_COOKIE_SECURE=1`.
     static func sessionCookie(_ value: String, maxAge: Int, request: Request, alwaysSecure: Bool) -> String {
-        let overTLS = request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
         var cookie = "\(AuthMiddleware.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax"
-        if overTLS || alwaysSecure { cookie += "; Secure" }
+        if request.cameOverTLS || alwaysSecure { cookie += "; Secure" }
         return cookie
+    }
+}
+
+extension Request {
+    /// Over TLS, directly or as a proxy in front says (`X-Forwarded-Proto: https`).
+    var cameOverTLS: Bool {
+        self.uri.scheme == .https || self.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 }
 

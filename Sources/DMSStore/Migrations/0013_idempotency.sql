@@ -13,3 +13,6 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (scope, key)
 );
 CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (created_at);
+
+-- The OCDS releases list walks decided cases newest first (GET /api/ocds/releases).
+CREATE INDEX decisions_decided_at_idx ON decisions (decided_at DESC, case_id DESC);
