@@ -104,4 +104,12 @@ struct OfferExtractorTests {
         #expect(offers[0].facts.deliveryDays.value == 28 && offers[0].facts.totalAmount.value?.tax == .ht)
         #expect(offers[0].facts.parts == [.technical, .financial] && offers[0].facts.documentIDs.count == 2)
     }
+
+    @Test("edited points and weights keep hundredths: a subnormal Double becomes 0, never an unreadable number (fuzz 2026-11-29)")
+    func editRounding() throws {
+        let edit = try NewCriterionEdit(action: .add, label: "Délai", category: "technique", points: 1.988041890709372e-257,
+                                        weightPercent: 6.6372384178698525, eliminatory: nil, reason: "document endommagé")
+        #expect(edit.points == 0)
+        #expect(edit.weightPercent == Decimal(string: "6.64"))
+    }
 }

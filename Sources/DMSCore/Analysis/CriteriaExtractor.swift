@@ -90,8 +90,10 @@ public struct NewCriterionEdit: Sendable, Hashable {
         }
         if let points, !(0...10_000).contains(points) { throw ValidationError(field: "points", message: "entre 0 et 10 000") }
         if let weightPercent, !(0...100).contains(weightPercent) { throw ValidationError(field: "weight_percent", message: "entre 0 et 100") }
-        self.points = points.map { Decimal($0) }
-        self.weightPercent = weightPercent.map { Decimal($0) }
+        // Hundredths at most: a bare Double (1.98e-257) would be stored as written and could not
+        // be read back as a Decimal.
+        self.points = points.map { Decimal(Int64(($0 * 100).rounded())) / 100 }
+        self.weightPercent = weightPercent.map { Decimal(Int64(($0 * 100).rounded())) / 100 }
         self.eliminatory = eliminatory
         switch action {
         case .add:
