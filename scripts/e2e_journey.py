@@ -847,6 +847,55 @@ class Journey:
             return out.slice(0, 12);
         """, scope)
 
+    # 9. The procedure (issue 20): a deadline, a sealed late offer, the opening session.
+    def sealed_offers(self):
+        self.sign_in("main")
+        main_case = self.state["case_id"]
+        try:
+            self.load("/dossiers/nouveau")
+            form = self.find("form[action$='/dossiers']")
+            Select(self.find("select[name=case_type]", form)).select_by_value("DAO")
+            self.set_field(self.find("input[name=title]", form), "Plis scellés — séance d'ouverture (e2e)")
+            self.click_and_load(self.button("Créer le dossier", form))
+            match = re.match(r"^/dossiers/([0-9a-fA-F-]{36})", self.path())
+            if not match:
+                raise StepFailed(f"after « Créer le dossier » the browser is on {self.path()}")
+            self.state["case_id"] = match.group(1).lower()
+            # A deadline five minutes ago, typed in the case's zone (Africa/Bamako is UTC).
+            self.case_page("procedure")
+            form = self.button("Enregistrer la procédure").find_element(By.XPATH, "./ancestor::form")
+            deadline = time.strftime("%Y-%m-%dT%H:%M", time.gmtime(time.time() - 300))
+            self.driver.execute_script("arguments[0].value = arguments[1]", self.find("input[name=deadline]", form), deadline)
+            self.set_field(self.find("input[name=budget]", form), "40000000")
+            self.click_and_load(self.button("Enregistrer la procédure", form))
+            self.expect_no_error("after « Enregistrer la procédure »")
+            if "scellés jusqu'à la séance d'ouverture" not in self.text("#faits"):
+                raise StepFailed(f"#faits does not say the offers are sealed: « {self.text('#faits')[:300]} »")
+            # An offer arrives after the deadline: sealed, listed by its receipt, marked « hors délai ».
+            self.case_page("documents")
+            form = self.find("form#depot-offres")
+            field = self.find("input[type=file][name=file]", form)
+            field.send_keys(os.path.join(self.fixtures, OFFER_FIXTURES[0]))
+            self.click_and_load(self.button("Déposer les offres", form), timeout=self.timeout * 3)
+            self.expect_no_error("after « Déposer les offres » (sealed)")
+            listing = self.text("#documents")
+            if "Plis reçus scellés" not in listing or "hors délai" not in listing or OFFER_FIXTURES[0] in listing:
+                raise StepFailed(f"#documents should list one sealed, late receipt and not the file's name: « {listing[:400]} »")
+            self.shot("35-plis-scelles", section="documents")
+            # The opening session (no committee on this case: a comite account opens).
+            self.click_and_load(self.button("Ouvrir les plis (séance d'ouverture)"), timeout=self.timeout * 3)
+            self.expect_no_error("after « Ouvrir les plis »")
+            self.case_page("documents")
+            listing = self.text("#documents")
+            if OFFER_FIXTURES[0] not in listing or "ouvert en séance" not in listing:
+                raise StepFailed(f"after the session #documents should list the opened offer: « {listing[:400]} »")
+            if "PV d'ouverture" not in self.text("#rapports"):
+                raise StepFailed(f"#rapports does not list the PV d'ouverture: « {self.text('#rapports')[:300]} »")
+            self.shot("36-seance-ouverture", section="documents")
+            self.find_link("Télécharger l'archive pour l'auditeur (zip)")
+        finally:
+            self.state["case_id"] = main_case
+
     # ---- the journey ---------------------------------------------------------------------
 
     def run(self):
@@ -874,6 +923,7 @@ class Journey:
         s("validation queue: validate the selection", self.validate_signals, needs=["market survey: a misspelt item refused with suggestions, three prices recorded"])
         s("market prices: table and chart", self.market_prices, needs=["validation queue: validate the selection"])
         s("price lines of the case", self.price_lines, needs=["Analyser"])
+        s("sealed offers: a deadline, a late offer, the opening session", self.sealed_offers, needs=["create a case"])
         s("search the case by a title word", self.search, needs=["create a case"])
         s("similar cases page", self.similar, needs=["create a case"])
         s("security headers, lang=fr", self.security_headers)
