@@ -138,4 +138,23 @@ struct ExactlyOnceTests {
             #expect(codes.last == .tooManyRequests && !codes.dropLast().contains(.tooManyRequests), "\(codes)")
         }
     }
+
+    @Test("every web form carries its own key: the same form sent twice creates one case and redirects the same way")
+    func webForms() async throws {
+        try await withTestApp { client, config in
+            let page = try await client.execute(uri: "/dossiers/nouveau", method: .get, headers: [:], body: nil)
+            let html = String(buffer: page.body)
+            let pattern = try Regex(#"name="_idempotency_key" value="([0-9a-f-]{36})""#)
+            let keys = html.matches(of: pattern).map { String($0.output[1].substring ?? "") }
+            #expect(!keys.isEmpty && Set(keys).count == keys.count, "one key per form: \(keys)")
+            let key = try #require(keys.last)
+            let form = "_csrf=dev&case_type=DAO&title=Formulaire+envoy%C3%A9+deux+fois&lot=&_idempotency_key=\(key)"
+            let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let first = try await client.execute(uri: "/dossiers", method: .post, headers: headers, body: ByteBuffer(string: form))
+            let second = try await client.execute(uri: "/dossiers", method: .post, headers: headers, body: ByteBuffer(string: form))
+            #expect(first.status == .seeOther && second.status == .seeOther, "\(first.status) \(second.status)")
+            #expect(first.headers[.location] != nil && first.headers[.location] == second.headers[.location])
+            #expect(try await Self.countCases(config, title: "Formulaire envoyé deux fois") == 1)
+        }
+    }
 }

@@ -34,13 +34,25 @@ struct IdempotencyMiddleware: RouterMiddleware {
         guard Self.writes.contains(request.method), !Self.secretAnswers.contains("\(request.method.rawValue) \(request.uri.path)") else {
             return try await next(request, context)
         }
-        guard let key = request.headers[Self.header] ?? request.uri.queryParameters[Substring(Self.queryName)].map(String.init) else {
-            return try await next(request, context)
+        var key = request.headers[Self.header] ?? request.uri.queryParameters[Substring(Self.queryName)].map(String.init)
+        var formBody: ByteBuffer?
+        // A web form sends its key as a field (url-encoded bodies are small: read them here).
+        if key == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            let form = try await request.body.collect(upTo: self.maxBodyBytes)
+            formBody = form
+            key = FormQuery.value(Self.queryName, inURLEncoded: String(buffer: form))
+        }
+        guard let key else {
+            guard let formBody else { return try await next(request, context) }
+            var forwarded = request
+            forwarded.body = RequestBody(buffer: formBody)
+            return try await next(forwarded, context)
         }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw ValidationError(field: "Idempotency-Key", message: "1 à 255 caractères ASCII visibles, sans espace (un UUID convient)")
         }
-        let body = try await request.body.collect(upTo: self.maxBodyBytes)
+        let body: ByteBuffer
+        if let formBody { body = formBody } else { body = try await request.body.collect(upTo: self.maxBodyBytes) }
         let claim = IdempotencyClaim(scope: Self.scope(request, context), key: key, requestHash: Self.hash(request, body: body))
         if let stored = try await self.app.idempotency.find(scope: claim.scope, key: key, logger: context.logger) {
             return try Self.replay(stored, claim: claim)

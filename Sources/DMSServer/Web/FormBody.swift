@@ -62,4 +62,15 @@ struct FormQuery {
     }
 
     subscript(_ name: String) -> String? { self.values[name] }
+
+    /// One field of an `application/x-www-form-urlencoded` body (the first, decoded).
+    static func value(_ name: String, inURLEncoded body: String) -> String? {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decoded = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            guard decoded == name, parts.count > 1 else { continue }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
+    }
 }

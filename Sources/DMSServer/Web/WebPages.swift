@@ -45,19 +45,24 @@ struct WebPages: Sendable {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 
-    /// Every form that writes gets its own Idempotency-Key in its action's query, so a form sent
-    /// twice (a double click, a retry after a timeout) writes once (`IdempotencyMiddleware`).
+    /// Every form that writes gets its own Idempotency-Key, so a form sent twice (a double
+    /// click, a retry after a timeout) writes once (`IdempotencyMiddleware`): a hidden field for
+    /// url-encoded forms, the action's query for file uploads (their body is multipart).
     static func keyForms(_ html: String) -> String {
-        let marker = "method=\"post\" action=\""
         var out = ""
         var rest = Substring(html)
-        while let range = rest.range(of: marker) {
-            out += rest[..<range.upperBound]
-            rest = rest[range.upperBound...]
-            guard let end = rest.firstIndex(of: "\"") else { break }
-            let action = rest[..<end]
-            out += action + (action.contains("?") ? "&amp;" : "?") + "\(IdempotencyMiddleware.queryName)=\(UUID().uuidString.lowercased())"
-            rest = rest[end...]
+        while let start = rest.range(of: "<form "), let end = rest[start.upperBound...].firstIndex(of: ">") {
+            let tag = rest[start.lowerBound...end]
+            out += rest[..<start.lowerBound]
+            rest = rest[rest.index(after: end)...]
+            let key = UUID().uuidString.lowercased()
+            guard tag.contains("method=\"post\"") else { out += tag; continue }
+            if tag.contains("multipart/form-data"), let action = tag.range(of: "action=\""), let close = tag[action.upperBound...].firstIndex(of: "\"") {
+                let url = tag[action.upperBound..<close]
+                out += tag[..<close] + (url.contains("?") ? "&amp;" : "?") + "\(IdempotencyMiddleware.queryName)=\(key)" + tag[close...]
+            } else {
+                out += tag + "<input type=\"hidden\" name=\"\(IdempotencyMiddleware.queryName)\" value=\"\(key)\">"
+            }
         }
         return out + rest
     }
