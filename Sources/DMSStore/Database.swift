@@ -35,7 +35,8 @@ public struct Database: Sendable {
     /// Runs `body` in one REPEATABLE READ, READ ONLY transaction: every read in it sees the same
     /// committed state, and it can write nothing.
     public func snapshot<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await self.transaction(logger: logger) { connection in
+        // A read-only snapshot never claims the request's Idempotency-Key: the write after it does.
+        try await self.transaction(logger: logger, claimsKey: false) { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             return try await body(connection)
         }
@@ -73,12 +74,12 @@ public struct Database: Sendable {
     /// deadline answers 503 — which then means "not committed". `SET LOCAL` works through
     /// transaction-mode poolers. A request carrying an `Idempotency-Key` claims it in its first
     /// transaction (`IdempotencyClaim`): the key exists exactly when the write committed.
-    public func transaction<T: Sendable>(logger: Logger, timeout: Duration? = nil,
+    public func transaction<T: Sendable>(logger: Logger, timeout: Duration? = nil, claimsKey: Bool = true,
                                          _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let metrics = self.metrics
         let timeout = timeout ?? self.requestTimeout
         let deadline = ContinuousClock.now + timeout
-        let claim = IdempotencyClaim.current
+        let claim = claimsKey ? IdempotencyClaim.current : nil
         return try await self.run(timeout: timeout, outcome: .notCommitted) { client in
             metrics.waiting.increment()
             var leased = false

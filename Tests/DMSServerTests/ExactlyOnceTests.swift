@@ -77,6 +77,11 @@ struct ExactlyOnceTests {
             }
             let events = try await TestDatabase.integer(config, "SELECT count(*) FROM events WHERE type = 'document_uploaded'")
             #expect(events == 2, "two files, one upload")
+            // A report is issued from a read-only snapshot, then written: the key goes with the write.
+            let issued = try await client.send(.post, "/api/cases/\(id)/reports", json: #"{"kind":"pv_ouverture"}"#, headers: [Self.key: "pv-1"])
+            let reissued = try await client.send(.post, "/api/cases/\(id)/reports", json: #"{"kind":"pv_ouverture"}"#, headers: [Self.key: "pv-1"])
+            #expect(issued.status == .created && reissued.status == .created && issued.body == reissued.body, "\(issued.text)")
+            #expect(try await TestDatabase.integer(config, "SELECT count(*) FROM reports") == 1)
             let decide = #"{"chosen_supplier":"Ets Diallo","decision_reason":"Offre conforme"}"#
             let first = try await client.send(.post, "/api/decide/\(id)", json: decide, headers: [Self.key: "decision-1"])
             let again = try await client.send(.post, "/api/decide/\(id)", json: decide, headers: [Self.key: "decision-1"])
