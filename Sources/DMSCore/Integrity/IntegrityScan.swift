@@ -209,9 +209,10 @@ private struct Scan {
                 IntegrityLink.Evidence(documentID: document.documentID, sha256: document.sha256, filename: self.filename(document.documentID),
                                        supplierKey: self.offers[offer].party.key, location: document.createdLocation, snippet: ReportFormat.date(date))
             }
+            let (mineAt, theirsAt) = (ReportFormat.date(at), ReportFormat.date(other))
+            let when = mineAt == theirsAt ? "tous deux le \(mineAt)" : "\(mineAt) et \(theirsAt)"
             links.append(IntegrityLink(kind: .sameMetadata, subject: "created_at", suppliers: self.parties(first, second), value: gap, evidence: evidence,
-                                       note: "Des fichiers des offres de \(self.names(first, second)) ont été créés à \(gap) d'intervalle "
-                                           + "(\(ReportFormat.date(at)) et \(ReportFormat.date(other)))"))
+                                       note: "Des fichiers des offres de \(self.names(first, second)) ont été créés à \(gap) d'intervalle (\(when))"))
         }
         return links
     }
