@@ -32,7 +32,7 @@ public enum IntegrityScan {
     /// Identical unit prices on at least this many lines, and on at least half the lines both
     /// offers price under the same designation.
     public static let minIdenticalPrices = 3
-    /// Evidence kept per side of a link (the note says how many there are in all).
+    /// Evidence kept per side of a link: enough to check it, not every occurrence.
     static let evidencePerSide = 3
 
     /// The links of an analysis: its offers (named ones only), their documents and properties.
@@ -53,7 +53,7 @@ public enum IntegrityScan {
 
     public static func links(dao: [DocumentText], daoMetadata: [DocumentMetadata], offers: [IntegrityOffer],
                              filenames: [UUID: String]) -> [IntegrityLink] {
-        let offers = offers.sorted { TextFolding.fold($0.party.name) < TextFolding.fold($1.party.name) }
+        let offers = offers.sorted { (TextFolding.fold($0.party.name), $0.party.key) < (TextFolding.fold($1.party.name), $1.party.key) }
         guard offers.count >= 2 else { return [] }
         let scan = Scan(dao: dao, daoMetadata: daoMetadata, offers: offers, filenames: filenames)
         var links: [IntegrityLink] = []
@@ -164,10 +164,21 @@ private struct Scan {
 
     func names(_ first: Int, _ second: Int) -> String { "\(self.offers[first].party.name) et \(self.offers[second].party.name)" }
 
-    func evidence(_ offer: Int, _ document: DocumentText, line: Int, snippet: String? = nil) -> IntegrityLink.Evidence {
+    /// Evidence from offer `offer`'s document `id`.
+    func evidence(_ offer: Int, id: UUID, sha256: String, location: String, snippet: String) -> IntegrityLink.Evidence {
+        IntegrityLink.Evidence(documentID: id, sha256: sha256, filename: self.filename(id), supplierKey: self.offers[offer].party.key,
+                               location: location, snippet: snippet)
+    }
+
+    /// Evidence of a line of a document.
+    func evidence(_ offer: Int, _ document: DocumentText, line: Int) -> IntegrityLink.Evidence {
         let text = document.lines[line]
-        return IntegrityLink.Evidence(documentID: document.documentID, sha256: document.sha256, filename: self.filename(document.documentID),
-                                      supplierKey: self.offers[offer].party.key, location: text.location.description, snippet: snippet ?? text.text)
+        return self.evidence(offer, id: document.documentID, sha256: document.sha256, location: text.location.description, snippet: text.text)
+    }
+
+    /// Evidence of what a value (a total, a price line) was read from.
+    func evidence(_ offer: Int, _ source: SourceRef) -> IntegrityLink.Evidence {
+        self.evidence(offer, id: source.documentID, sha256: source.sha256, location: source.location.description, snippet: source.snippet)
     }
 
     // MARK: metadata
@@ -185,9 +196,8 @@ private struct Scan {
             let what = field?.label ?? "nom de personne dans les propriétés des fichiers (auteur chez l'un, enregistré par chez l'autre)"
             let evidence = [(first, mine), (second, theirs)].flatMap { offer, entries in
                 entries.prefix(IntegrityScan.evidencePerSide).map { entry in
-                    IntegrityLink.Evidence(documentID: entry.document.documentID, sha256: entry.document.sha256,
-                                           filename: self.filename(entry.document.documentID), supplierKey: self.offers[offer].party.key,
-                                           location: entry.document.location(entry.field), snippet: entry.value)
+                    self.evidence(offer, id: entry.document.documentID, sha256: entry.document.sha256, location: entry.document.location(entry.field),
+                                  snippet: entry.value)
                 }
             }
             let article = what.hasPrefix("société") ? "la même" : "le même"
@@ -206,8 +216,7 @@ private struct Scan {
             let minutes = Int((abs(at.timeIntervalSince(other)) / 60).rounded(.down))
             let gap = minutes == 0 ? "moins d'une minute" : "\(minutes) minute\(minutes > 1 ? "s" : "")"
             let evidence = [(first, mine, at), (second, theirs, other)].map { offer, document, date in
-                IntegrityLink.Evidence(documentID: document.documentID, sha256: document.sha256, filename: self.filename(document.documentID),
-                                       supplierKey: self.offers[offer].party.key, location: document.createdLocation, snippet: ReportFormat.date(date))
+                self.evidence(offer, id: document.documentID, sha256: document.sha256, location: document.createdLocation, snippet: ReportFormat.date(date))
             }
             let (mineAt, theirsAt) = (ReportFormat.date(at), ReportFormat.date(other))
             let when = mineAt == theirsAt ? "tous deux le \(mineAt)" : "\(mineAt) et \(theirsAt)"
@@ -243,10 +252,8 @@ private struct Scan {
                 let lines = document.text.lines
                 let from = lines[words.line(of: side.words.lowerBound)].location
                 let to = lines[words.line(of: side.words.upperBound - 1)].location
-                evidence.append(IntegrityLink.Evidence(
-                    documentID: document.text.documentID, sha256: document.text.sha256, filename: self.filename(document.text.documentID),
-                    supplierKey: self.offers[offer].party.key, location: from == to ? from.description : "\(from) à \(to)",
-                    snippet: words.quote(side.words, in: lines)))
+                evidence.append(self.evidence(offer, id: document.text.documentID, sha256: document.text.sha256,
+                                              location: from == to ? from.description : "\(from) à \(to)", snippet: words.quote(side.words, in: lines)))
             }
         }
         let longest = passages[0]
@@ -288,9 +295,7 @@ private struct Scan {
             var evidence: [IntegrityLink.Evidence] = []
             for key in shown.prefix(IntegrityScan.evidencePerSide) {
                 for (offer, line) in [(first, mine[key]!.line), (second, theirs[key]!.line)] {
-                    evidence.append(IntegrityLink.Evidence(documentID: line.source.documentID, sha256: line.source.sha256,
-                                                           filename: self.filename(line.source.documentID), supplierKey: self.offers[offer].party.key,
-                                                           location: line.source.location.description, snippet: line.source.snippet))
+                    evidence.append(self.evidence(offer, line.source))
                 }
             }
             let example = mine[shown[0]]!.line
@@ -313,10 +318,7 @@ private struct Scan {
                     ? "Les offres de \(self.names(first, second)) ont le même montant total : \(show(x))"
                     : "Les montants totaux des offres de \(self.names(first, second)) sont à moins de 1 % l'un de l'autre (écart de \(value)) : "
                         + "\(show(x)) et \(show(y))"
-                let evidence = [(first, xSource), (second, ySource)].map { offer, source in
-                    IntegrityLink.Evidence(documentID: source.documentID, sha256: source.sha256, filename: self.filename(source.documentID),
-                                           supplierKey: self.offers[offer].party.key, location: source.location.description, snippet: source.snippet)
-                }
+                let evidence = [self.evidence(first, xSource), self.evidence(second, ySource)]
                 links.append(IntegrityLink(kind: .similarPrices, subject: "total_amount", suppliers: self.parties(first, second), value: value,
                                            evidence: evidence, note: note))
             }
