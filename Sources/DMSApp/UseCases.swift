@@ -19,6 +19,7 @@ public struct UseCases: Sendable {
     public let correctOffer: CorrectOffer
     public let editCriteria: EditCriteria
     public let analysisHistory: AnalysisHistory
+    public let integrity: ReadIntegrity
     public let renderReport: RenderReport
     public let issueReport: IssueReport
     public let listReports: ListReports
@@ -63,11 +64,12 @@ public struct UseCases: Sendable {
         self.uploadDocuments = UploadDocuments(documents: documents, sniffer: MediaSniffer(),
                                                uploadedBytes: Counter(label: UploadDocuments.uploadedBytesMetric, factory: metrics))
         self.readDocument = ReadDocument(documents: documents, procedures: procedures)
-        self.analyzeCase = AnalyzeCase(analyses: analyses, procedures: procedures, extractor: TextExtractor(),
+        self.analyzeCase = AnalyzeCase(analyses: analyses, procedures: procedures, extractor: TextExtractor(), metadata: MetadataReader(),
                                        duration: CoreMetrics.Timer(label: AnalyzeCase.durationMetric, factory: metrics))
         self.correctOffer = CorrectOffer(analyses: analyses)
         self.editCriteria = EditCriteria(analyses: analyses)
         self.analysisHistory = AnalysisHistory(analyses: analyses)
+        self.integrity = ReadIntegrity(integrity: IntegrityRepository(database: database))
         self.renderReport = RenderReport(reports: reports, cases: cases, renderer: renderer)
         self.issueReport = IssueReport(reports: reports, renderer: renderer)
         self.openOffers = OpenOffers(procedures: procedures, issue: self.issueReport, read: readCase, quorum: settings.quorum)

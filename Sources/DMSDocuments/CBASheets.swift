@@ -221,3 +221,42 @@ struct PriceScheduleBlock {
         }
     }
 }
+
+/// `Indices`: what links offers of different suppliers (the same author, a shared phone, a
+/// passage copied outside the DAO…), each with its evidence. Facts for the committee, in the
+/// analysis' order (by kind, then suppliers alphabetically): no colour, no count per supplier,
+/// nothing that weighs one offer against another.
+struct IntegritySheet {
+    static let name = "Indices"
+
+    let report: CaseReport
+    let page: PageText
+
+    func write(in book: XLSXWorkbook) throws(ReportError) {
+        let sheet = try book.addSheet(Self.name)
+        try sheet.text(0, 0, "Indices entre offres — \(report.title)", .title)
+        try sheet.text(1, 0, "Légende", .label)
+        try sheet.text(1, 1, IntegrityLink.legend, .body)
+        try sheet.text(2, 0, "Principe", .label)
+        try sheet.text(2, 1, "Faits relevés dans les fichiers des offres de fournisseurs différents (propriétés des fichiers, coordonnées, "
+            + "texte commun absent du DAO, prix, noms), chacun avec ses sources. Ils ne modifient ni les valeurs des offres, ni leur ordre, "
+            + "ni la décision, qui appartient au comité.", .body)
+        for (column, title) in ["Nature", "Fournisseurs", "Constat", "Sources (fichier, emplacement, extrait)"].enumerated() {
+            try sheet.text(4, column, title, .header)
+        }
+        var row = 5
+        if report.integrity.isEmpty {
+            try sheet.text(row, 0, report.isAnalysed ? "aucun indice relevé entre les offres" : CaseReport.noAnalysis, .body)
+        }
+        for line in report.integrity {
+            try sheet.text(row, 0, line.kind, .label)
+            try sheet.text(row, 1, line.suppliers, .body)
+            try sheet.text(row, 2, line.note, .body)
+            try sheet.text(row, 3, line.evidence.joined(separator: "\n"), .source)
+            row += 1
+        }
+        try sheet.fit(minimum: 14, maximum: 80, overrides: [0: 24, 1: 30, 2: 60, 3: 80])
+        sheet.freeze(rows: 5, columns: 0)
+        try sheet.pageSetup(repeatRows: 4...4, repeatFirstColumn: false, header: page.header, footer: page.footer)
+    }
+}

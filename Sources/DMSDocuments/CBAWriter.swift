@@ -29,6 +29,7 @@ public struct CBAWriter: Sendable {
             try ComparisonSheet(name: name, rows: rows, report: report, page: page, priceSchedule: name == "Commercial" ? report.priceSchedule : [])
                 .write(in: book)
         }
+        try IntegritySheet(report: report, page: page).write(in: book)
         try book.close()
         return try Data(contentsOf: url)
     }

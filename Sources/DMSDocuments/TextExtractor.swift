@@ -203,7 +203,9 @@ enum Subprocess {
         case timedOut
     }
 
-    static func run(_ executable: String, _ arguments: [String], timeout: Duration, environment: [String: String] = [:]) async throws -> Outcome {
+    /// `output`: a file the tool's standard output is written to (`pdfinfo` prints to it only).
+    static func run(_ executable: String, _ arguments: [String], timeout: Duration, environment: [String: String] = [:],
+                    output: URL? = nil) async throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -211,7 +213,16 @@ enum Subprocess {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
+        var outputHandle: FileHandle?
+        if let output {
+            guard FileManager.default.createFile(atPath: output.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let handle = FileHandle(forWritingAtPath: output.path) else {
+                throw DocumentError.unsupported("fichier temporaire non inscriptible")
+            }
+            outputHandle = handle
+        }
+        defer { try? outputHandle?.close() }
+        process.standardOutput = outputHandle ?? FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         let handle = ProcessHandle(process)
         let watchdog = Task {

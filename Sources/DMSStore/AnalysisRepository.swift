@@ -40,7 +40,8 @@ public struct AnalysisRepository: Sendable {
 
     /// Replaces the case's analysis in one transaction, moves an open case to `analyzed`, and
     /// appends `analysis_run` with the input hashes. A case decided meanwhile refuses (409).
-    public func save(_ result: AnalysisResult, caseID: UUID, actor: Principal, logger: Logger) async throws {
+    /// `integrity`: the links found between offers, kept in the run and as the case's current links.
+    public func save(_ result: AnalysisResult, integrity: [IntegrityLink] = [], caseID: UUID, actor: Principal, logger: Logger) async throws {
         let inputs = try Self.json(result.inputs.map(AnalysisInputRow.init))
         let warnings = try Self.json(result.warnings)
         let documents = try Self.json(result.documents.map(DocumentReadingRow.init))
@@ -48,6 +49,7 @@ public struct AnalysisRepository: Sendable {
         let offers = try Self.json(result.offers.enumerated().map { OfferRow(position: $0.offset + 1, $0.element) })
         let fields = try Self.json(result.offers.flatMap(FieldRow.rows))
         let priceLines = try Self.json(result.keyedPriceLines.map { PriceLineRow(key: $0.key, supplierKey: $0.supplierKey, position: $0.position, line: $0.line) })
+        let links = try Self.json(integrity.enumerated().map { IntegrityLinkRow(position: $0.offset + 1, $0.element) })
         let payload = EventPayload.analysisRun(result)
         let texts = try Self.json(result.texts.map { ["document_id": $0.key.uuidString.lowercased(), "body": $0.value] })
         try await self.database.transaction(logger: logger) { connection in
@@ -64,9 +66,16 @@ public struct AnalysisRepository: Sendable {
                 run = next
             }
             try await connection.query("""
-                INSERT INTO analysis_runs (case_id, run, run_by, actor_id, inputs, documents, warnings, criteria, offers, fields, price_lines)
+                INSERT INTO analysis_runs (case_id, run, run_by, actor_id, inputs, documents, warnings, criteria, offers, fields, price_lines, integrity)
                 VALUES (\(caseID), \(run), \(actor.value), \(actor.userID), \(inputs)::jsonb, \(documents)::jsonb, \(warnings)::jsonb,
-                        \(criteria)::jsonb, \(offers)::jsonb, \(fields)::jsonb, \(priceLines)::jsonb)
+                        \(criteria)::jsonb, \(offers)::jsonb, \(fields)::jsonb, \(priceLines)::jsonb, \(links)::jsonb)
+                """, logger: logger)
+            try await connection.query("DELETE FROM integrity_links WHERE case_id = \(caseID)", logger: logger)
+            try await connection.query("""
+                INSERT INTO integrity_links (case_id, run, position, kind, subject, supplier_a, supplier_b, name_a, name_b, value, note, evidence)
+                SELECT \(caseID), \(run), r.position, r.kind, r.subject, r.supplier_a, r.supplier_b, r.name_a, r.name_b, r.value, r.note, r.evidence
+                FROM jsonb_to_recordset(\(links)::jsonb) AS r(position int, kind text, subject text, supplier_a text, supplier_b text, name_a text,
+                                                             name_b text, value text, note text, evidence jsonb)
                 """, logger: logger)
             try await connection.query("""
                 INSERT INTO analyses (case_id, run, run_by, inputs, documents, warnings)

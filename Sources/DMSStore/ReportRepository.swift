@@ -23,7 +23,9 @@ public struct ReportRepository: Sendable {
             let lines = detail.hasAnalysis
                 ? try await PricingRepository.lines(caseID: caseID, placeID: detail.place?.id, asOf: String(stateDay), on: connection, logger: logger) : []
             let checkpoint = try await CheckpointRepository.latest(on: connection, logger: logger)
-            return ReportSnapshot(detail: detail, analysis: analysis, committee: committee, priceLines: lines, checkpoint: checkpoint)
+            let integrity = detail.hasAnalysis ? try await IntegrityRepository.read(caseID, on: connection, logger: logger) ?? [] : []
+            return ReportSnapshot(detail: detail, analysis: analysis, committee: committee, priceLines: lines, checkpoint: checkpoint,
+                                  integrity: integrity)
         }
     }
 

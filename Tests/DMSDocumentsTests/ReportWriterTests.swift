@@ -60,7 +60,7 @@ struct ReportWriterTests {
             try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent("cba-500x50.xlsx"))
         }
         let book = try Workbook(data)
-        #expect(book.sheetNames == ["Synthèse", "Critères", "Essentiels", "Technique", "Commercial"])
+        #expect(book.sheetNames == ["Synthèse", "Critères", "Essentiels", "Technique", "Commercial", "Indices"])
         #expect(try book.grid("Critères").count == 2 + 500)
         let rows = report.essentials.count + report.technical.count + report.commercial.count
         let written = try ["Essentiels", "Technique", "Commercial"].map { try book.grid($0).count - 2 }.reduce(0, +)

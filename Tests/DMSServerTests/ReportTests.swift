@@ -55,7 +55,7 @@ struct ReportTests {
             #expect(response.headers[.contentDisposition]?.hasPrefix("attachment; filename=\"CBA-\(id.prefix(8)).xlsx\"") == true)
             let data = Data(buffer: response.body)
             let book = try Workbook(data)
-            #expect(book.sheetNames == ["Synthèse", "Critères", "Essentiels", "Technique", "Commercial"])
+            #expect(book.sheetNames == ["Synthèse", "Critères", "Essentiels", "Technique", "Commercial", "Indices"])
             let properties = try book.package.xml("docProps/core.xml")
             #expect(properties.first("dc:subject")?.text == id)
             #expect(properties.first("dc:title")?.text == "CBA — Fourniture de ciment et de fer à béton — Mopti")

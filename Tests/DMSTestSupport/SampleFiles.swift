@@ -8,8 +8,10 @@ public enum SampleFiles {
         self.pdf(pages: [[text]])
     }
 
-    /// A text PDF with these lines on each page (ASCII: the standard Helvetica encoding).
-    public static func pdf(pages: [[String]]) -> Data {
+    /// A text PDF with these lines on each page (ASCII: the standard Helvetica encoding), and an
+    /// information dictionary when `info` is given (`Author`, `Creator`, `Producer`,
+    /// `CreationDate` as `D:20260301102233Z`…; ASCII values).
+    public static func pdf(pages: [[String]], info: [String: String] = [:]) -> Data {
         var objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
         var kids: [String] = []
         for lines in pages {
@@ -24,6 +26,14 @@ public enum SampleFiles {
         objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
         objects[1] = "<< /Type /Pages /Kids [\(kids.joined(separator: " "))] /Count \(pages.count) >>"
         objects = objects.map { $0.replacingOccurrences(of: "FONT", with: "\(font)") }
+        var infoReference = ""
+        if !info.isEmpty {
+            func literal(_ text: String) -> String {
+                "(" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(").replacingOccurrences(of: ")", with: "\\)") + ")"
+            }
+            objects.append("<< " + info.keys.sorted().map { "/\($0) \(literal(info[$0]!))" }.joined(separator: " ") + " >>")
+            infoReference = " /Info \(objects.count) 0 R"
+        }
         var body = "%PDF-1.4\n"
         var offsets: [Int] = []
         for (index, object) in objects.enumerated() {
@@ -33,13 +43,32 @@ public enum SampleFiles {
         let xref = body.utf8.count
         body += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
         for offset in offsets { body += String(format: "%010d 00000 n \n", offset) }
-        body += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        body += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R\(infoReference) >>\nstartxref\n\(xref)\n%%EOF\n"
         return Data(body.utf8)
     }
 
+    /// What a Word file's properties say (`docProps/core.xml` and `docProps/app.xml`).
+    public struct Properties: Sendable {
+        public var author: String?
+        public var lastModifiedBy: String?
+        public var company: String?
+        public var template: String?
+        /// W3CDTF: `2026-03-01T10:22:33Z`.
+        public var created: String?
+
+        public init(author: String? = nil, lastModifiedBy: String? = nil, company: String? = nil, template: String? = nil, created: String? = nil) {
+            self.author = author
+            self.lastModifiedBy = lastModifiedBy
+            self.company = company
+            self.template = template
+            self.created = created
+        }
+    }
+
     /// A minimal Word document whose paragraphs are `paragraphs`; a paragraph containing ` | `
-    /// becomes a table row (consecutive rows form one table).
-    public static func docx(_ paragraphs: [String] = ["Soumissionnaire : Ets Diallo & Fils"]) throws -> Data {
+    /// becomes a table row (consecutive rows form one table). With `properties`, the file carries
+    /// them in `docProps/core.xml` and `docProps/app.xml`, as Word writes them.
+    public static func docx(_ paragraphs: [String] = ["Soumissionnaire : Ets Diallo & Fils"], properties: Properties? = nil) throws -> Data {
         func paragraph(_ text: String) -> String { "<w:p><w:r><w:t xml:space=\"preserve\">\(xmlEscape(text))</w:t></w:r></w:p>" }
         var runs = ""
         var inTable = false
@@ -54,7 +83,21 @@ public enum SampleFiles {
             }
         }
         if inTable { runs += "</w:tbl>" }
-        return try zip([
+        var parts: [(String, String)] = []
+        if let properties {
+            func element(_ name: String, _ value: String?, attributes: String = "") -> String {
+                value.map { "<\(name)\(attributes)>\(xmlEscape($0))</\(name)>" } ?? "<\(name)/>"
+            }
+            parts.append(("docProps/core.xml", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\(element("dc:creator", properties.author))\(element("cp:lastModifiedBy", properties.lastModifiedBy))<cp:revision>3</cp:revision>\(element("dcterms:created", properties.created, attributes: " xsi:type=\"dcterms:W3CDTF\""))</cp:coreProperties>
+                """))
+            parts.append(("docProps/app.xml", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\(element("Template", properties.template))<Application>Microsoft Office Word</Application>\(element("Company", properties.company))</Properties>
+                """))
+        }
+        return try zip(parts + [
             ("[Content_Types].xml", """
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
                 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>

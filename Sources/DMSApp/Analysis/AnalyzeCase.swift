@@ -6,11 +6,13 @@ import Foundation
 import Logging
 
 /// The "Analyser" button: read every DAO and offer document of a case, extract criteria and
-/// offer facts, store the result (replacing the previous one), and return it.
+/// offer facts, find what links offers of different suppliers (the integrity facts, from the same
+/// text and the files' properties), store the result (replacing the previous one), and return it.
 public struct AnalyzeCase: Sendable {
     let analyses: AnalysisRepository
     let procedures: ProcedureRepository
     let extractor: TextExtractor
+    let metadata: MetadataReader
     /// How long each completed analysis took: reading the documents, extracting, storing.
     let duration: CoreMetrics.Timer
 
@@ -26,10 +28,14 @@ public struct AnalyzeCase: Sendable {
         var dao: [DocumentText] = []
         var offers: [DocumentText] = []
         var unreadable: [UUID: String] = [:]
+        var properties: [UUID: DocumentMetadata] = [:]
         for (document, content) in documents {
+            let data = Data(buffer: content)
+            properties[document.id] = await self.metadata.metadata(of: data, mediaType: document.mediaType, documentID: document.id,
+                                                                   sha256: document.sha256)
             // One bad file never blocks the case: it is reported, the others are read.
             do {
-                let text = try await self.extractor.text(of: Data(buffer: content), mediaType: document.mediaType,
+                let text = try await self.extractor.text(of: data, mediaType: document.mediaType,
                                                          documentID: document.id, sha256: document.sha256)
                 if document.kind == .dao { dao.append(text) } else { offers.append(text) }
             } catch let error as CancellationError {
@@ -41,7 +47,10 @@ public struct AnalyzeCase: Sendable {
         }
         let inputs = documents.map { AnalysisInput(documentID: $0.0.id, kind: $0.0.kind, filename: $0.0.filename, sha256: $0.0.sha256) }
         let result = AnalysisResult.analyze(dao: dao, offers: offers, inputs: inputs, unreadable: unreadable)
-        try await self.analyses.save(result, caseID: caseID, actor: actor, logger: logger)
+        let scanStart = ContinuousClock.now
+        let links = IntegrityScan.links(result: result, dao: dao, offers: offers, metadata: properties)
+        logger.debug("analysis: integrity links", metadata: ["links": "\(links.count)", "duration": "\(ContinuousClock.now - scanStart)"])
+        try await self.analyses.save(result, integrity: links, caseID: caseID, actor: actor, logger: logger)
         guard let stored = try await self.analyses.analysis(caseID: caseID, logger: logger) else { throw AnalysisError.noAnalysis }
         let elapsed = (ContinuousClock.now - start).components
         self.duration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)

@@ -35,6 +35,11 @@ extension CaseReport {
             let corrected = offer.corrections.last { $0.field == .supplier }.flatMap { CorrectedValue.text($0.value) }
             names[offer.key] = corrected ?? offer.facts.supplier.value ?? Extracted<String>.manualReview
         }
+        self.integrity = snapshot.integrity.map { link in
+            let names = Dictionary(link.suppliers.map { ($0.key, $0.name) }, uniquingKeysWith: { first, _ in first })
+            return IntegrityLine(kind: link.kind.label, suppliers: link.suppliers.map(\.name).joined(separator: " — "), note: link.note,
+                                 evidence: link.evidenceLines(names: names))
+        }
         var filenames: [UUID: String] = [:]
         for document in snapshot.detail.documents { filenames[document.id] = document.filename }
         self.priceSchedule = snapshot.priceLines.map { priced in

@@ -56,6 +56,19 @@ public struct CaseReport: Sendable, Hashable {
     }
     /// The offers' price schedules as read, each line with the market reference beside it.
     public internal(set) var priceSchedule: [PriceScheduleLine] = []
+    /// What links offers of different suppliers (the CBA's `Indices` sheet): facts with their
+    /// evidence, « indice, pas une preuve ».
+    public internal(set) var integrity: [IntegrityLine] = []
+
+    public struct IntegrityLine: Sendable, Hashable {
+        /// `propriétés des fichiers`, `coordonnées identiques`…
+        public let kind: String
+        /// The two suppliers, alphabetical: `Ets Diallo — Koné SA`.
+        public let suppliers: String
+        public let note: String
+        /// One line per piece of evidence: file, supplier, place, text.
+        public let evidence: [String]
+    }
 
     /// One price line for the CBA's `Commercial` sheet. The reference is information, never a
     /// verdict: no colour says cheaper or dearer.

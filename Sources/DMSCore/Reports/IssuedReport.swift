@@ -47,14 +47,17 @@ public struct ReportSnapshot: Sendable, Hashable {
     /// The memory's latest sealed checkpoint when the report was rendered (printed beside the
     /// case's head, so a paper copy also anchors the global chain).
     public let checkpoint: Checkpoint?
+    /// What links offers of different suppliers, as the current analysis found it (the CBA's `Indices`).
+    public let integrity: [IntegrityLink]
 
     public init(detail: CaseDetail, analysis: CaseAnalysis?, committee: [CommitteeMember] = [], priceLines: [OfferPriceLine] = [],
-                checkpoint: Checkpoint? = nil) {
+                checkpoint: Checkpoint? = nil, integrity: [IntegrityLink] = []) {
         self.detail = detail
         self.analysis = analysis
         self.committee = committee
         self.priceLines = priceLines
         self.checkpoint = checkpoint
+        self.integrity = integrity
         let state = detail.stateEvent
         self.stateHead = state?.hash ?? HashChain.genesis
         self.stateAt = state?.at ?? detail.case.createdAt

@@ -64,6 +64,9 @@ struct AnalysisRoutes {
             return AnalysisDTO(try await app.correctOffer.run(caseID: caseID, supplierKey: key, field: body.field, value: body.value,
                                                               reason: body.reason, actor: try context.actor(request), logger: context.logger))
         }
+
+        // What the analysis found between offers: registered with it, so the router's builder is left as it is.
+        IntegrityRoutes(app: app).register(on: router)
     }
 
     static func criterionID(_ context: AppRequestContext) throws -> UUID {

@@ -121,8 +121,8 @@ enum WebModels {
     static func correctedMoney(_ value: JSONValue) -> String? { CorrectedValue.money(value).map(WebFormat.amount) }
 
     /// The case page.
-    static func casePage(_ view: CaseView, reports: [IssuedReport], committee: [CommitteeMember], principal: Principal,
-                         chrome: Chrome, errors: [String: String] = [:], form: [String: String] = [:]) -> [String: Any] {
+    static func casePage(_ view: CaseView, reports: [IssuedReport], committee: [CommitteeMember], integrity: [IntegrityLink] = [],
+                         principal: Principal, chrome: Chrome, errors: [String: String] = [:], form: [String: String] = [:]) -> [String: Any] {
         let detail = view.detail
         let record = detail.case
         let decided = record.status == .decided
@@ -217,6 +217,13 @@ enum WebModels {
             ]
         }
         model["hasPriceLines"] = !view.priceLines.isEmpty
+        // What links offers of different suppliers, in the analysis' order (by kind, then names).
+        model["integrity"] = integrity.map { link -> [String: Any] in
+            let names = Dictionary(link.suppliers.map { ($0.key, $0.name) }, uniquingKeysWith: { first, _ in first })
+            return ["kind": link.kind.label, "note": link.note, "evidence": link.evidenceLines(names: names)]
+        }
+        model["hasIntegrity"] = !integrity.isEmpty
+        model["integrityLegend"] = IntegrityLink.legend
         if let analysis = view.analysis {
             model["analysis"] = ["run": analysis.run, "runAt": WebFormat.date(analysis.runAt), "runBy": analysis.runBy, "warnings": analysis.warnings]
         }

@@ -251,11 +251,13 @@ struct WebRoutes {
         let view = try await self.app.readCase.run(id, logger: context.logger)
         let reports = try await self.app.listReports.run(caseID: id, logger: context.logger)
         let committee = try await self.app.committee.read(caseID: id, logger: context.logger)
+        let integrity = view.analysis == nil ? [] : try await self.app.integrity.caseLinks(caseID: id, logger: context.logger)
         var chrome = self.chrome(context, title: view.detail.case.title)
         chrome.flash = flash
         chrome.pageError = pageError
         let principal = try context.actor(Request.empty)
-        var model = WebModels.casePage(view, reports: reports, committee: committee, principal: principal, chrome: chrome, errors: errors, form: form)
+        var model = WebModels.casePage(view, reports: reports, committee: committee, integrity: integrity, principal: principal, chrome: chrome,
+                                       errors: errors, form: form)
         if principal.has(.agent), view.detail.case.status != .decided {
             // Pick lists for the place and the price-line match (any close spelling is accepted).
             var seen = Set<String>()
