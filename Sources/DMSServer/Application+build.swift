@@ -16,7 +16,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [EdgeHTTPHandler(gate: edge), EarlyCloseHandler()])),
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms"),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms", backlog: config.edge.listenBacklog),
         logger: logger
     )
     app.addServices(database.service)

@@ -18,6 +18,11 @@ public struct EdgeLimits: Sendable, Equatable {
 
     public init() {}
 
+    /// The listen queue: a burst of connects waits there for its accept instead of having its SYN
+    /// dropped (the client then tries again only a second later). Linux caps it at
+    /// `net.core.somaxconn` (4096 by default).
+    var listenBacklog: Int { min(self.maxConnections, 4096) }
+
     /// Reads the `DMS_*` variables through `lookup` (nil: unset, the default stays).
     public init(reading lookup: (String) throws -> Int?) throws {
         self.init()
