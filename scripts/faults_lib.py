@@ -23,6 +23,8 @@ import threading
 import time
 import urllib.parse
 
+import faults_edge
+
 OUTAGE_ANSWER_LIMIT = 5.0     # s: every request started during an outage is answered within this
 RECOVERY_LIMIT = 10.0         # s: first 2xx after PostgreSQL (or the service) is back
 REQUEST_TIMEOUT = 20.0        # s: client-side; a request still unanswered then counts as "timeout"
@@ -199,8 +201,9 @@ class CloudPostgres:
 class Server:
     """One `dms serve` process on its own port."""
 
-    def __init__(self, cfg, database_url, name, port=None, pooler=False):
+    def __init__(self, cfg, database_url, name, port=None, pooler=False, env=None):
         self.cfg = cfg
+        self.env = env or {}   # extra DMS_* settings
         self.database_url = database_url
         self.pooler = pooler  # PgBouncer in transaction mode in front: DMS_PGBOUNCER=1
         self.name = name
@@ -213,7 +216,7 @@ class Server:
     def spawn(self):
         env = dict(os.environ, DATABASE_URL=self.database_url, HOST="127.0.0.1", PORT=str(self.port),
                    LOG_LEVEL=os.environ.get("FAULTS_LOG_LEVEL", "info"), DMS_AUTH="off",
-                   DMS_PGBOUNCER="1" if self.pooler else "0", DMS_RATE_LIMIT_WRITES_PER_MIN="0")
+                   DMS_PGBOUNCER="1" if self.pooler else "0", DMS_RATE_LIMIT_WRITES_PER_MIN="0", **self.env)
         log_file = open(self.log_path, "a")
         log_file.write(f"==== start {self.starts + 1} at {time.strftime('%H:%M:%S')}\n")
         log_file.flush()
@@ -815,6 +818,13 @@ class Harness:
                 self._guard(self.fault_service_kill, server)
             if wanted("scale"):
                 self._guard(self.scale_out)
+            # The edge (faults_edge.py): half-open connections, slow uploads, SIGTERM mid-upload.
+            if wanted("halfopen"):
+                self._guard(faults_edge.half_open, self, sys.modules[__name__], faults_edge.HALF_OPEN + 1_000)
+                self._guard(faults_edge.half_open, self, sys.modules[__name__])
+            if wanted("slowupload"):
+                self._guard(faults_edge.slow_upload, self, sys.modules[__name__])
+                self._guard(faults_edge.shutdown_mid_upload, self, sys.modules[__name__])
         finally:
             if server:
                 graceful = Step("SIGTERM stops the service")
@@ -871,7 +881,8 @@ def main(argv):
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run")
     run.add_argument("--quick", action="store_true")
-    run.add_argument("--only", default="", help="comma-separated: restart,terminate,kill9,down,lock,freeze,pgbouncer,service,scale")
+    run.add_argument("--only", default="", help="comma-separated: restart,terminate,kill9,down,lock,freeze,pgbouncer,service,scale,"
+                                                "halfopen,slowupload")
     args = parser.parse_args(argv[1:])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # run the finally blocks: stop what we started
     cfg = Config()

@@ -31,6 +31,9 @@ public struct AppConfig: Sendable {
     public var rateLimitWritesPerMinute: Int = 600
     /// `DMS_RATE_LIMIT_LOGINS_PER_MIN`: sign-in attempts per address per minute (0: no limit).
     public var rateLimitSignInsPerMinute: Int = 30
+    /// `DMS_HEADER_TIMEOUT_S`, `DMS_IDLE_TIMEOUT_S`, `DMS_BODY_MIN_BYTES_PER_S`, `DMS_BODY_RATE_WINDOW_S`,
+    /// `DMS_MAX_CONNECTIONS`: slow clients and the connection cap.
+    public var edge = EdgeLimits()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfig, pool: PoolSettings = PoolSettings(),
                 migrateOnStart: Bool = true, maxJSONBodyBytes: Int = 1 << 20, maxUploadBytes: Int = 25 << 20,
@@ -65,6 +68,7 @@ public struct AppConfig: Sendable {
         guard (0...86_400).contains(self.checkpointSeconds) else {
             throw ConfigError("DMS_CHECKPOINT_SECONDS must be between 0 (off) and 86400, got \(self.checkpointSeconds)")
         }
+        try self.edge.check()
         if let token = self.metricsToken {
             // Sent in a header by a scraper: visible ASCII, and long enough not to be guessed.
             guard token.utf8.count >= 16, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {

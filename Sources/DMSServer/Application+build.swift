@@ -12,10 +12,11 @@ public func buildApplication(_ config: AppConfig, logger: Logger) throws -> some
     let database = try Database.connect(config.database, pool: config.pool, logger: logger, metrics: metrics.factory)
     let useCases = UseCases(database: database, settings: config.settings, metrics: metrics.factory, sealKey: config.sealKey)
     let router = try buildRouter(app: useCases, config: config, metrics: metrics)
+    let edge = EdgeGate(limits: config.edge, metrics: metrics.factory, logger: logger)
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [EarlyCloseHandler()])),
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms"),
+        server: .http1(configuration: .init(additionalChannelHandlers: [EdgeHTTPHandler(gate: edge), EarlyCloseHandler()])),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "dms", backlog: config.edge.listenBacklog),
         logger: logger
     )
     app.addServices(database.service)

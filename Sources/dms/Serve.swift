@@ -38,6 +38,7 @@ struct Serve: AsyncParsableCommand {
         config.checkpointSeconds = try Env.int("DMS_CHECKPOINT_SECONDS") ?? 60
         config.rateLimitWritesPerMinute = try Env.int("DMS_RATE_LIMIT_WRITES_PER_MIN") ?? config.rateLimitWritesPerMinute
         config.rateLimitSignInsPerMinute = try Env.int("DMS_RATE_LIMIT_LOGINS_PER_MIN") ?? config.rateLimitSignInsPerMinute
+        config.edge = try EdgeLimits(reading: Env.int)
         guard let seal = Env.string("DMS_SEAL_KEY") else {
             throw ValidationError("DMS_SEAL_KEY is not set: offers received before their opening session are sealed with it (32 random bytes in base64: `openssl rand -base64 32`; scripts/run keeps one in .dms-seal-key)")
         }
@@ -59,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         if config.auth == .off {
             logger.warning("DMS_AUTH=off: development mode, every request acts with every role (X-DMS-Actor names it)")
         }
+        FileDescriptorLimit.raise(toServe: config.edge.maxConnections, logger: logger)
         let app = try buildApplication(config, logger: logger)
         try await app.runService()
     }

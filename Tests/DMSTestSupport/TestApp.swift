@@ -26,17 +26,23 @@ public func runApp(
     configure: (inout AppConfig) -> Void = { _ in }, logger: Logger? = nil,
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
+    var config = testAppConfig(on: database)
+    configure(&config)
+    let app = try buildApplication(config, logger: logger ?? TestDatabase.logger)
+    try await app.test(setup) { client in try await body(client) }
+}
+
+/// The configuration every test application starts from.
+public func testAppConfig(on database: DatabaseConfig) -> AppConfig {
     // A generous deadline: tests run many apps in parallel on two cores. Outage tests set 4 s.
     // Development mode (no credentials) unless a test turns accounts on: the auth tests do.
     var config = AppConfig(host: "127.0.0.1", port: 0, database: database, pool: PoolSettings(maximumConnections: 4, requestTimeout: .seconds(15)),
                            auth: .off)
     config.checkpointSeconds = 0   // tests seal on purpose; a sealer would change reports under them
     config.sealKey = TestSealKey.key
-    config.rateLimitWritesPerMinute = 0   // tests write fast from one caller; RateLimitTests turn it on
+    config.rateLimitWritesPerMinute = 0   // tests write fast from one caller; ExactlyOnceTests turn it on
     config.rateLimitSignInsPerMinute = 0
-    configure(&config)
-    let app = try buildApplication(config, logger: logger ?? TestDatabase.logger)
-    try await app.test(setup) { client in try await body(client) }
+    return config
 }
 
 extension TestClientProtocol {
