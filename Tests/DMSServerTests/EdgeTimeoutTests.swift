@@ -10,7 +10,10 @@ import PostgresNIO
 import Testing
 
 /// Slow, idle and too many clients, over real sockets, with small limits so the suite stays fast:
-/// headers within 1 s, idle connections kept 3 s, bodies at ≥ 1 KB/s judged over 1 s windows.
+/// headers within 1 s, idle connections kept 3 s, bodies at ≥ 1 KB/s judged over 1 s windows. The
+/// application runs without the live test client (`StoppableApp`): that client connects at start
+/// and sends nothing until asked, which the header timeout closes under it, and it would hold a
+/// place under the cap.
 @Suite("connection timeouts and the connection cap")
 struct EdgeTimeoutTests {
     static func fast(_ config: inout AppConfig) {
@@ -24,8 +27,12 @@ struct EdgeTimeoutTests {
 
     @Test("300 connections trickling their headers are closed after the header timeout, while other clients are answered")
     func slowloris() async throws {
-        try await withTestApp(.live, configure: Self.fast) { client, _ in
-            let port = try #require(client.port)
+        try await StoppableApp.run(configure: Self.fast) { app in
+            let port = app.port
+            // What "quickly" means on this machine now: the slowest of five health checks before.
+            var usual: TimeInterval = 0
+            for _ in 0..<5 { usual = max(usual, await onThread { Self.exchange(port: port, Self.health) }.seconds) }
+            let slack = max(3, 10 * usual)
             let (opened, signal) = AsyncStream.makeStream(of: Void.self)
             async let trickled = onThread {
                 Self.trickle(port: port, connections: 300, every: 0.25, limit: 10, opened: { signal.finish() })
@@ -46,18 +53,18 @@ struct EdgeTimeoutTests {
             let times = closedAfter.compactMap { $0 }
             if let first = times.min(), let last = times.max() {
                 #expect(first >= 0.9, "a trickling connection was closed \(first) s after its connect, before the 1 s timeout")
-                #expect(last < 5, "the last trickling connection was closed \(last) s after its connect (timeout 1 s)")
+                #expect(last < 1 + slack, "the last trickling connection was closed \(last) s after its connect (timeout 1 s)")
             }
             #expect(answers.allSatisfy { $0.status == 200 }, "\(answers)")
             let slowest = answers.map(\.seconds).max() ?? 0
-            #expect(slowest < 3, "a health check took \(slowest) s beside the trickling connections")
+            #expect(slowest < slack, "a health check took \(slowest) s beside the trickling connections (\(usual) s before them)")
         }
     }
 
     @Test("a connection that sends nothing is closed after the header timeout")
     func silentConnection() async throws {
-        try await withTestApp(.live, configure: Self.fast) { client, _ in
-            let port = try #require(client.port)
+        try await StoppableApp.run(configure: Self.fast) { app in
+            let port = app.port
             let closedAfter = await onThread { () -> TimeInterval? in
                 guard let socket = try? RawSocket(port: port) else { return nil }
                 return socket.waitClosed(limit: 10).map { $0.timeIntervalSince(socket.opened) }
@@ -69,8 +76,8 @@ struct EdgeTimeoutTests {
 
     @Test("an idle keep-alive connection closes after the idle timeout; one in use stays open")
     func idleConnection() async throws {
-        try await withTestApp(.live, configure: Self.fast) { client, _ in
-            let port = try #require(client.port)
+        try await StoppableApp.run(configure: Self.fast) { app in
+            let port = app.port
             async let idle = onThread { () -> (status: Int?, closedAfter: TimeInterval?) in
                 guard let socket = try? RawSocket(port: port), socket.send(Self.health) else { return (nil, nil) }
                 let status = socket.readResponse()?.status
@@ -100,9 +107,9 @@ struct EdgeTimeoutTests {
 
     @Test("a slow but live upload (64 KB at 16 KB/s) is stored; a body that stops is closed")
     func slowBody() async throws {
-        try await withTestApp(.live, configure: Self.fast) { client, config in
-            let port = try #require(client.port)
-            let id = try #require(try await client.createCase()["id"] as? String)
+        try await StoppableApp.run(configure: Self.fast) { app in
+            let (port, config) = (app.port, app.database)
+            let id = try await Self.createCase(port: port)
 
             let slow = Self.upload(case: id, file: Self.pdf(kilobytes: 64))
             let started = Date()
@@ -126,9 +133,9 @@ struct EdgeTimeoutTests {
 
     @Test("the server's own time is not the client's: an answer held 4 s by a locked table after the body arrived")
     func slowAnswer() async throws {
-        try await withTestApp(.live, configure: Self.fast) { client, config in
-            let port = try #require(client.port)
-            let id = try #require(try await client.createCase()["id"] as? String)
+        try await StoppableApp.run(configure: Self.fast) { app in
+            let (port, config) = (app.port, app.database)
+            let id = try await Self.createCase(port: port)
             let upload = Self.upload(case: id, file: Self.pdf(kilobytes: 16))
             let (status, seconds) = try await Self.whileLocked("documents", config) {
                 await onThread { Self.timedExchange(port: port, upload) }
@@ -140,11 +147,10 @@ struct EdgeTimeoutTests {
 
     @Test("the server's own time is not the client's: a 2 MB body left unread while authentication waits 4 s on a locked table")
     func unreadBody() async throws {
-        try await withTestApp(.live, configure: { Self.fast(&$0); $0.auth = .on }) { client, config in
-            let port = try #require(client.port)
+        try await StoppableApp.run(configure: { Self.fast(&$0); $0.auth = .on }) { app in
+            let (port, config) = (app.port, app.database)
             let agent = try await seedUser(config, email: "agent@dms.test", name: "Awa Agent", roles: ["agent"])
-            let created = try await client.send(.post, "/api/cases", json: #"{"case_type":"DAO","title":"Liaison lente"}"#, headers: agent.bearer)
-            let id = try #require(try created.object()["id"] as? String)
+            let id = try await Self.createCase(port: port, headers: "Authorization: Bearer \(agent.token)\r\n")
             let upload = Self.upload(case: id, file: Self.pdf(kilobytes: 2048), headers: "Authorization: Bearer \(agent.token)\r\n")
             let (status, seconds) = try await Self.whileLocked("api_tokens", config) {
                 await onThread { Self.timedExchange(port: port, upload) }
@@ -156,7 +162,6 @@ struct EdgeTimeoutTests {
 
     @Test("beyond DMS_MAX_CONNECTIONS a new connection gets a fast 503 and is closed; once some close, new ones are served")
     func connectionCap() async throws {
-        // No test client: it would hold a connection of its own.
         try await StoppableApp.run(configure: { $0.edge.maxConnections = 20 }) { app in
             let port = app.port
             let outcome = await onThread { () -> CapOutcome in
@@ -203,10 +208,7 @@ struct EdgeTimeoutTests {
     func gracefulShutdownDrains() async throws {
         try await StoppableApp.run(configure: Self.fast) { app in
             let port = app.port
-            let created = await onThread {
-                Self.exchange(port: port, Self.post("/api/cases", json: #"{"case_type":"DAO","title":"Arrêt en douceur"}"#))
-            }
-            let id = try #require(created.response?.json?["id"] as? String)
+            let id = try await Self.createCase(port: port)
             let upload = Self.upload(case: id, file: Self.pdf(kilobytes: 64))
             let (halfway, signal) = AsyncStream.makeStream(of: Void.self)
             async let response = onThread { Self.slowUpload(port: port, upload, bytesPerSecond: 32 << 10, halfway: { signal.finish() }) }
@@ -246,8 +248,13 @@ struct EdgeTimeoutTests {
         return (response, seconds, socket.waitClosed(limit: 5) != nil)
     }
 
-    static func post(_ path: String, json: String) -> String {
-        "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n\(json)"
+    /// A case made over a socket of its own; its id.
+    static func createCase(port: Int, headers: String = "") async throws -> String {
+        let json = #"{"case_type":"DAO","title":"Liaison lente"}"#
+        let request = "POST /api/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(json.utf8.count)\r\n\(headers)\r\n\(json)"
+        let created = await onThread { Self.exchange(port: port, request) }
+        return try #require(created.response?.json?["id"] as? String, "\(created.response?.head ?? "no answer")")
     }
 
     /// One request on a fresh connection: the answer and how long it took.
