@@ -204,6 +204,32 @@ struct EdgeTimeoutTests {
         }
     }
 
+    @Test("at the cap, a flood of half-open connections does not lock live clients out: the oldest header-less one makes room")
+    func capEvictsHeaderless() async throws {
+        // A header timeout far longer than the test: only the eviction can free places.
+        try await StoppableApp.run(configure: { $0.edge.maxConnections = 20; $0.edge.headerTimeoutSeconds = 60 }) { app in
+            let port = app.port
+            let outcome = await onThread { () -> (statuses: [Int?], closed: Int) in
+                var halfOpen: [RawSocket] = []
+                for _ in 0..<20 {
+                    guard let socket = try? RawSocket(port: port), socket.send("GET /api/health HTTP/1.1\r\nHo") else { break }
+                    halfOpen.append(socket)
+                }
+                var statuses: [Int?] = []
+                for _ in 0..<3 {
+                    guard let socket = try? RawSocket(port: port), socket.send(Self.health) else { statuses.append(nil); continue }
+                    statuses.append(socket.readResponse()?.status)
+                }
+                // Each live client that found the count full made room by closing a half-open one (a live
+                // client that has left frees its own place, so fewer than three may have been needed).
+                let closed = halfOpen.filter { $0.waitClosed(limit: 0.2) != nil }.count
+                return (statuses, closed)
+            }
+            #expect(outcome.statuses == [200, 200, 200], "live clients beside 20 half-open connections: \(outcome.statuses)")
+            #expect((1...3).contains(outcome.closed), "\(outcome.closed) half-open connection(s) closed to make room")
+        }
+    }
+
     @Test("a request in progress when the service is asked to stop still completes; then the service stops")
     func gracefulShutdownDrains() async throws {
         try await StoppableApp.run(configure: Self.fast) { app in

@@ -28,12 +28,35 @@ final class EdgeGate: Sendable {
         })
     }
 
-    /// A new connection is served if there is room; the caller calls `release` once it closes.
-    func admit() -> Bool {
+    /// Connections admitted that have not yet sent a whole request head, oldest first when full.
+    private let headless = NIOLockedValueBox<[ObjectIdentifier: (channel: any Channel, since: NIODeadline)]>([:])
+
+    /// A new connection is served if there is room. When the count is at `DMS_MAX_CONNECTIONS`,
+    /// the oldest connection that has not yet sent a whole request head is closed to make room
+    /// (a flood of half-open connections must not lock live clients out); only when every open
+    /// connection has sent one is the new one refused. The caller calls `release` once it closes.
+    func admit(_ channel: any Channel) -> Bool {
+        var evicted: (any Channel)?
         let admitted = self.open.withLockedValue { count in
-            guard count < self.limits.maxConnections else { return false }
-            count += 1
+            if count < self.limits.maxConnections {
+                count += 1
+                return true
+            }
+            evicted = self.headless.withLockedValue { waiting in
+                guard let oldest = waiting.min(by: { $0.value.since < $1.value.since }) else { return nil }
+                waiting[oldest.key] = nil
+                return oldest.value.channel
+            }
+            guard evicted != nil else { return false }
+            count += 1   // the evicted one's release follows
             return true
+        }
+        if let evicted {
+            self.timeouts[.header]?.increment()
+            evicted.close(promise: nil)
+        }
+        if admitted {
+            self.headless.withLockedValue { $0[ObjectIdentifier(channel)] = (channel, .now()) }
         }
         if admitted {
             self.openGauge.increment()
@@ -44,7 +67,13 @@ final class EdgeGate: Sendable {
         return admitted
     }
 
-    func release() {
+    /// The connection sent a whole request head: it is a live client, never evicted.
+    func served(_ channel: any Channel) {
+        self.headless.withLockedValue { $0[ObjectIdentifier(channel)] = nil }
+    }
+
+    func release(_ channel: any Channel) {
+        self.headless.withLockedValue { $0[ObjectIdentifier(channel)] = nil }
         self.open.withLockedValue { $0 -= 1 }
         self.openGauge.decrement()
     }

@@ -42,8 +42,9 @@ final class EdgeSocketHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if self.gate.admit() {
-            context.channel.closeFuture.whenComplete { [gate] _ in gate.release() }
+        let channel = context.channel
+        if self.gate.admit(channel) {
+            channel.closeFuture.whenComplete { [gate] _ in gate.release(channel) }
         } else {
             self.state = .refusing(discarded: 0)
         }
@@ -100,6 +101,7 @@ final class EdgeSocketHandler: ChannelDuplexHandler {
     // MARK: from EdgeHTTPHandler
 
     func requestHead() {
+        if let channel = self.context?.channel { self.gate.served(channel) }
         self.timeline.requestHead(at: .now())
         self.reschedule()
     }
