@@ -10,24 +10,12 @@ import Testing
 /// memory, checked by the Swift verifier, and the same rows.
 @Suite("Backups that restore")
 struct BackupTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     static func url(_ config: DatabaseConfig) -> String {
         "postgres://\(config.username)\(config.password.map { ":\($0)" } ?? "")@\(config.host):\(config.port)/\(config.database)?sslmode=disable"
     }
 
     static func script(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.root.appendingPathComponent("scripts/\(name)").path] + arguments
-        process.currentDirectoryURL = Self.root
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try runProcess("/bin/bash", [repositoryRoot.appendingPathComponent("scripts/\(name)").path] + arguments, in: repositoryRoot)
     }
 
     /// Every base table of the public schema with its exact row count.

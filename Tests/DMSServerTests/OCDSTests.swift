@@ -10,11 +10,7 @@ import Testing
 @Suite("OCDS export")
 struct OCDSTests {
     /// scripts/tests/validate_ocds.py: the official OCDS 1.1 schema, offline.
-    static let validator: String = {
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { root.deleteLastPathComponent() }
-        return root.appendingPathComponent("scripts/tests/validate_ocds.py").path
-    }()
+    static let validator = repositoryRoot.appendingPathComponent("scripts/tests/validate_ocds.py").path
 
     /// Validates a package against the official schema. Never skips: scripts/test installs what it
     /// needs, so a validator that cannot run fails the test and says why.
