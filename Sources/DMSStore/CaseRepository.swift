@@ -26,18 +26,17 @@ public struct CaseRepository: Sendable {
         // whose deadline means "not committed"); without one it stays a single statement.
         if Database.claimsIdempotency {
             return try await self.database.transaction(logger: logger) { [database, binds] connection in
-                guard let row = try await database.rows(CaseSQL.Create.self, binds, on: connection, logger: logger).first else {
-                    throw DatabaseError.unexpected("INSERT … RETURNING returned no row")
-                }
-                return try Case(row)
+                try Self.created(try await database.rows(CaseSQL.Create.self, binds, on: connection, logger: logger))
             }
         }
         return try await self.database.run { [database, binds] client in
-            guard let row = try await database.rows(CaseSQL.Create.self, binds, on: client, logger: logger).first else {
-                throw DatabaseError.unexpected("INSERT … RETURNING returned no row")
-            }
-            return try Case(row)
+            try Self.created(try await database.rows(CaseSQL.Create.self, binds, on: client, logger: logger))
         }
+    }
+
+    private static func created(_ rows: [PostgresRow]) throws -> Case {
+        guard let row = rows.first else { throw DatabaseError.unexpected("INSERT … RETURNING returned no row") }
+        return try Case(row)
     }
 
     /// Whether the case exists: one index probe, for answers that only need a 404.

@@ -30,17 +30,18 @@ public struct CheckpointRepository: Sendable {
         }
     }
 
+    /// A checkpoint's columns, from `memory_checkpoints c` (the time as the text its hash covers).
     static let columns = """
-        seq, prev_hash, hash, to_char(sealed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), heads, sealed_by
+        c.seq, c.prev_hash, c.hash, to_char(c.sealed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), c.heads, c.sealed_by
         """
 
     /// Newest first, `limit` of them, before `before` (a checkpoint seq) when given.
     public func list(limit: Int, before: Int64?, logger: Logger) async throws -> [Checkpoint] {
         try await self.database.run { client in
             let rows = try await client.query("""
-                SELECT \(unescaped: Self.columns) FROM memory_checkpoints
-                WHERE \(before)::bigint IS NULL OR seq < \(before)::bigint
-                ORDER BY seq DESC LIMIT \(limit)
+                SELECT \(unescaped: Self.columns) FROM memory_checkpoints c
+                WHERE \(before)::bigint IS NULL OR c.seq < \(before)::bigint
+                ORDER BY c.seq DESC LIMIT \(limit)
                 """, logger: logger)
             return try await Self.decode(rows)
         }
@@ -49,7 +50,7 @@ public struct CheckpointRepository: Sendable {
     /// The latest checkpoint, if any has been sealed.
     public static func latest(on connection: PostgresConnection, logger: Logger) async throws -> Checkpoint? {
         let rows = try await connection.query("""
-            SELECT \(unescaped: Self.columns) FROM memory_checkpoints ORDER BY seq DESC LIMIT 1
+            SELECT \(unescaped: Self.columns) FROM memory_checkpoints c ORDER BY c.seq DESC LIMIT 1
             """, logger: logger)
         return try await Self.decode(rows).first
     }
@@ -62,8 +63,7 @@ public struct CheckpointRepository: Sendable {
                 SELECT checkpoint_seq AS seq FROM checkpoint_heads WHERE case_id = \(caseID)
                 UNION SELECT max(seq) FROM memory_checkpoints
             )
-            SELECT c.seq, c.prev_hash, c.hash, to_char(c.sealed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                   c.heads, c.sealed_by, h.case_id, h.seq, h.hash
+            SELECT \(unescaped: Self.columns), h.case_id, h.seq, h.hash
             FROM memory_checkpoints c JOIN wanted w ON w.seq = c.seq
             JOIN checkpoint_heads h ON h.checkpoint_seq = c.seq
             ORDER BY c.seq, h.case_id
@@ -105,8 +105,7 @@ extension EventLog {
             var current: Checkpoint?
             var heads: [CheckpointHead] = []
             let rows = try await client.query("""
-                SELECT c.seq, c.prev_hash, c.hash, to_char(c.sealed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                       c.heads, c.sealed_by, h.case_id, h.seq, h.hash
+                SELECT \(unescaped: CheckpointRepository.columns), h.case_id, h.seq, h.hash
                 FROM memory_checkpoints c LEFT JOIN checkpoint_heads h ON h.checkpoint_seq = c.seq
                 ORDER BY c.seq, h.case_id
                 """, logger: logger)
